@@ -1,0 +1,193 @@
+// Package batch runs a scenario file's selection of scenarios, each against
+// its own embedded server, renders every scenario folder and writes the
+// batch's index.
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/run"
+	"github.com/stansim/stansim/sim/scenario"
+)
+
+// Config is one batch run.
+type Config struct {
+	File     string   // scenario file
+	Only     []string // scenario names; empty = all but slow ones
+	Tags     []string // extra tags to include (e.g. slow)
+	Out      string   // batch folder; "" = results/<timestamp> with results/latest
+	Parallel int      // scenarios at once; 0 = number of CPUs
+	Seed     *int64   // replaces every scenario's seed
+	Log      io.Writer
+	// Terminal enables the live progress display (otherwise plain lines).
+	Terminal bool
+	// NoServerLog skips each scenario's server.log.
+	NoServerLog bool
+}
+
+// Outcome is one scenario's result.
+type Outcome struct {
+	Scenario scenario.Scenario
+	Dir      string
+	Reason   string
+	Summary  *analyze.Summary // nil if the run failed before any history
+	Err      error
+}
+
+// Result is the whole batch.
+type Result struct {
+	Dir      string
+	Outcomes []Outcome
+	Index    string // path of index.html; "" when not written
+}
+
+// Interrupted reports whether any scenario was cut short by the context.
+func (r *Result) Interrupted() bool {
+	for _, o := range r.Outcomes {
+		if o.Reason == history.ReasonInterrupted {
+			return true
+		}
+	}
+	return false
+}
+
+// Failed reports whether any scenario could not run or be rendered.
+func (r *Result) Failed() bool {
+	for _, o := range r.Outcomes {
+		if o.Err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Load reads and selects the batch's scenarios, applying the seed override.
+// Errors are scenario.Errors for bad input.
+func Load(cfg Config) ([]scenario.Scenario, error) {
+	f, err := scenario.Load(cfg.File)
+	if err != nil {
+		return nil, err
+	}
+	scs, err := f.Select(cfg.Only, cfg.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Seed != nil {
+		for i := range scs {
+			scs[i].Seed = *cfg.Seed
+		}
+	}
+	return scs, nil
+}
+
+// Run runs the scenarios. Cancelling ctx interrupts the running ones (their
+// histories end with run_end interrupted) and skips the rest.
+func Run(ctx context.Context, cfg Config, scs []scenario.Scenario) (*Result, error) {
+	log := cfg.Log
+	if log == nil {
+		log = io.Discard
+	}
+	dir, err := batchDir(cfg.Out)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Dir: dir, Outcomes: make([]Outcome, len(scs))}
+	par := cfg.Parallel
+	if par <= 0 {
+		par = runtime.NumCPU()
+	}
+	prog := newProgress(log, cfg.Terminal)
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i := range scs {
+		sc := &scs[i]
+		res.Outcomes[i] = Outcome{Scenario: *sc, Dir: filepath.Join(dir, sc.Name)}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			res.Outcomes[i].Reason = history.ReasonInterrupted
+			res.Outcomes[i].Err = fmt.Errorf("scenario %q: not started: %w", sc.Name, context.Cause(ctx))
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			res.Outcomes[i] = runOne(ctx, sc, res.Outcomes[i].Dir, cfg, prog)
+		})
+	}
+	wg.Wait()
+	prog.close()
+	if ctx.Err() == nil {
+		idx, err := writeIndex(dir, res.Outcomes)
+		if err != nil {
+			return res, err
+		}
+		res.Index = idx
+	}
+	return res, nil
+}
+
+func runOne(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config, prog *progress) Outcome {
+	o := Outcome{Scenario: *sc, Dir: dir}
+	total := 0
+	for _, p := range sc.Publishers {
+		total += p.Count
+	}
+	bar := prog.start(sc.Name, total, sc.Duration)
+	start := time.Now()
+	r, err := run.Run(ctx, sc, dir, run.Options{
+		NoServerLog: cfg.NoServerLog,
+		Progress:    func(published, done int, _ time.Duration) { bar.update(published, done) },
+	})
+	if r != nil {
+		o.Reason = r.Reason
+	}
+	if err != nil && r == nil {
+		o.Err = err
+		bar.finish(fmt.Sprintf("failed: %v", err))
+		return o
+	}
+	o.Err = err
+	a, rerr := Render(dir, RenderOptions{SummaryOnly: ctx.Err() != nil})
+	if a != nil {
+		o.Summary = &a.Summary
+	}
+	o.Err = errors.Join(o.Err, rerr)
+	bar.finish(fmt.Sprintf("%s in %.1fs", o.Reason, time.Since(start).Seconds()))
+	return o
+}
+
+// batchDir creates the batch folder: out, or results/<timestamp> with
+// results/latest pointing at it.
+func batchDir(out string) (string, error) {
+	if out != "" {
+		return out, os.MkdirAll(out, 0o755)
+	}
+	base := "results"
+	stamp := time.Now().Format("20060102-150405")
+	dir := filepath.Join(base, stamp)
+	for i := 2; ; i++ {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		dir = filepath.Join(base, fmt.Sprintf("%s-%d", stamp, i))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	latest := filepath.Join(base, "latest")
+	_ = os.Remove(latest)
+	_ = os.Symlink(filepath.Base(dir), latest)
+	return dir, nil
+}

@@ -1,0 +1,60 @@
+package batch
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/stansim/stansim/sim/scenario"
+)
+
+// Rebuild redraws a scenario folder, or every scenario folder of a batch
+// folder and then its index, from the histories alone.
+func Rebuild(dir string, opt RenderOptions) (*Result, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, err
+	}
+	res := &Result{Dir: dir}
+	if IsScenarioDir(dir) {
+		o, err := renderOutcome(dir, opt)
+		res.Outcomes = append(res.Outcomes, o)
+		return res, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() && IsScenarioDir(filepath.Join(dir, e.Name())) {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s: no %s here or in its sub-folders: %w", dir, "history.jsonl", os.ErrNotExist)
+	}
+	sort.Strings(names)
+	var errs []error
+	for _, n := range names {
+		o, err := renderOutcome(filepath.Join(dir, n), opt)
+		res.Outcomes = append(res.Outcomes, o)
+		errs = append(errs, err)
+	}
+	idx, err := writeIndex(dir, res.Outcomes)
+	res.Index = idx
+	return res, errors.Join(append(errs, err)...)
+}
+
+func renderOutcome(dir string, opt RenderOptions) (Outcome, error) {
+	o := Outcome{Dir: dir}
+	a, err := Render(dir, opt)
+	if a != nil {
+		o.Summary = &a.Summary
+		o.Reason = a.Summary.Reason
+		o.Scenario = scenario.Scenario{Name: a.Summary.Scenario, Description: a.Settings.Description}
+	}
+	o.Err = err
+	return o, err
+}

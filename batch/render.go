@@ -1,0 +1,42 @@
+package batch
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
+)
+
+// RenderOptions choose what Render draws.
+type RenderOptions struct {
+	SummaryOnly bool     // write summary.json only (after an interrupt)
+	Formats     []string // chart formats; default svg and png
+}
+
+// Render rebuilds a scenario folder's summary, charts and reports from its
+// history.jsonl alone.
+func Render(dir string, opt RenderOptions) (*analyze.Analysis, error) {
+	l, err := history.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	a := analyze.Analyze(l)
+	if err := a.Summary.WriteFile(filepath.Join(dir, analyze.SummaryFile)); err != nil {
+		return a, fmt.Errorf("%s: %w", dir, err)
+	}
+	if opt.SummaryOnly {
+		return a, nil
+	}
+	if err := drawAll(dir, a, opt); err != nil {
+		return a, fmt.Errorf("%s: %w", dir, err)
+	}
+	return a, nil
+}
+
+// IsScenarioDir reports whether dir holds a history.
+func IsScenarioDir(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, history.FileName))
+	return err == nil
+}

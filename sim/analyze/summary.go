@@ -1,0 +1,102 @@
+// Package analyze turns a history into the numbers and records every later
+// stage draws from. It is a pure function of the history: the same file gives
+// the same Analysis, byte for byte once encoded.
+package analyze
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"sort"
+)
+
+// SummaryFile is summary.json's name inside a scenario folder.
+const SummaryFile = "summary.json"
+
+// Summary is summary.json. Field names are a contract (see DESIGN.md).
+type Summary struct {
+	Scenario string `json:"scenario"`
+	Reason   string `json:"reason"`
+
+	Published   int `json:"published"`
+	Delivered   int `json:"delivered"`
+	Redelivered int `json:"redelivered"`
+	Processed   int `json:"processed"`
+	Duplicates  int `json:"duplicates"`
+	Lost        int `json:"lost"`
+
+	OutOfOrder        OutOfOrder     `json:"out_of_order"`
+	RedeliveryDelayMs Quantiles      `json:"redelivery_delay_ms"`
+	EndToEndMs        Quantiles      `json:"end_to_end_ms"`
+	ZombieWindows     []ZombieWindow `json:"zombie_windows"`
+
+	// Extensions beyond the contract.
+	PublishErrors int     `json:"publish_errors"`
+	AckErrors     int     `json:"ack_errors"`
+	DurationMs    float64 `json:"duration_ms"`
+	Truncated     bool    `json:"truncated,omitempty"`
+}
+
+// OutOfOrder measures reordering over the first done of each id, per key
+// (and per group when several groups read one channel).
+type OutOfOrder struct {
+	Inversions      int `json:"inversions"`
+	KeysAffected    int `json:"keys_affected"`
+	MaxDisplacement int `json:"max_displacement"`
+}
+
+// Quantiles are nearest-rank percentiles in milliseconds; nil when Count is 0.
+type Quantiles struct {
+	Count int      `json:"count"`
+	P50   *float64 `json:"p50"`
+	P90   *float64 `json:"p90"`
+	P99   *float64 `json:"p99"`
+	Max   *float64 `json:"max"`
+}
+
+// ZombieWindow is how long the server kept listing a member after its death.
+type ZombieWindow struct {
+	Member string   `json:"member"`
+	Death  string   `json:"death"`
+	AtMs   float64  `json:"at_ms"`
+	Ms     *float64 `json:"ms"`
+}
+
+// NewQuantiles computes nearest-rank p50/p90/p99/max of values in ms.
+func NewQuantiles(ms []float64) Quantiles {
+	q := Quantiles{Count: len(ms)}
+	if len(ms) == 0 {
+		return q
+	}
+	s := append([]float64(nil), ms...)
+	sort.Float64s(s)
+	q.P50 = ptr(Percentile(s, 50))
+	q.P90 = ptr(Percentile(s, 90))
+	q.P99 = ptr(Percentile(s, 99))
+	q.Max = ptr(s[len(s)-1])
+	return q
+}
+
+// Percentile is the nearest-rank percentile of sorted values.
+func Percentile(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return math.NaN()
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	rank = max(1, min(rank, len(sorted)))
+	return sorted[rank-1]
+}
+
+func ptr(f float64) *float64 { return &f }
+
+// Ms converts run nanoseconds to milliseconds, rounded to the microsecond.
+func Ms(ns int64) float64 { return math.Round(float64(ns)/1e3) / 1e3 }
+
+// WriteFile writes the summary as indented JSON.
+func (s *Summary) WriteFile(path string) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}

@@ -1,0 +1,114 @@
+// Package history holds the run record: one JSON object per line in
+// history.jsonl, written by one goroutine and read back by every later stage.
+// The file is the single source of truth for summaries, charts and reports.
+package history
+
+import "encoding/json"
+
+// FormatVersion is written into run_start; readers reject newer formats.
+const FormatVersion = 1
+
+// FileName is the history's file name inside a scenario folder.
+const FileName = "history.jsonl"
+
+// Event kinds (the `ev` field). The names are part of the file contract.
+const (
+	KindRunStart   = "run_start"
+	KindPublish    = "publish"
+	KindPublishAck = "publish_ack"
+	KindDeliver    = "deliver"
+	KindDone       = "done"
+	KindFault      = "fault"
+	KindMemberUp   = "member_up"
+	KindMemberDown = "member_down"
+	KindServerView = "server_view"
+	KindRunEnd     = "run_end"
+)
+
+// Run end reasons.
+const (
+	ReasonDone        = "done"
+	ReasonTimeout     = "timeout"
+	ReasonInterrupted = "interrupted"
+)
+
+// Death kinds.
+const (
+	DeathForced   = "forced"
+	DeathGraceful = "graceful"
+)
+
+// Event is one history line. Only the fields of its kind are set; the rest
+// are omitted from the JSON. T is nanoseconds since the run's zero.
+type Event struct {
+	T  int64  `json:"t"`
+	Ev string `json:"ev"`
+
+	// run_start
+	Format         int               `json:"format,omitempty"`
+	Versions       map[string]string `json:"versions,omitempty"`
+	Scenario       string            `json:"scenario,omitempty"`
+	Seed           *int64            `json:"seed,omitempty"`
+	Written        string            `json:"written,omitempty"`
+	Resolved       string            `json:"resolved,omitempty"`
+	SampleInterval int64             `json:"sample_interval_ns,omitempty"`
+
+	// publish, publish_ack, deliver, done
+	Pub     string `json:"pub,omitempty"`
+	Channel string `json:"channel,omitempty"`
+	ID      string `json:"id,omitempty"`
+	Key     string `json:"key,omitempty"`
+	Ver     int    `json:"ver,omitempty"`
+	Err     string `json:"err,omitempty"`
+
+	// deliver, done, fault, member_up, member_down
+	Member       string `json:"member,omitempty"`
+	Group        string `json:"group,omitempty"`
+	Seq          uint64 `json:"seq,omitempty"`
+	Redelivered  *bool  `json:"redelivered,omitempty"`
+	Redeliveries *int   `json:"redeliveries,omitempty"`
+	AckErr       string `json:"ack_err,omitempty"`
+	Death        string `json:"death,omitempty"`
+	Client       string `json:"client,omitempty"`
+
+	// server_view
+	Clients []string `json:"clients,omitempty"`
+	Subs    []Sub    `json:"subs,omitempty"`
+	ViewErr string   `json:"view_err,omitempty"`
+
+	// run_end
+	Reason string `json:"reason,omitempty"`
+}
+
+// Sub is one subscription as the server's monitoring endpoint lists it.
+type Sub struct {
+	Channel  string `json:"channel"`
+	Group    string `json:"group"`
+	Client   string `json:"client"`
+	Durable  bool   `json:"durable"`
+	Offline  bool   `json:"offline"`
+	Pending  int    `json:"pending"`
+	LastSent uint64 `json:"last_sent"`
+	Stalled  bool   `json:"stalled"`
+}
+
+// Bool and Int return pointers, for the optional fields that must still be
+// written when false or zero.
+func Bool(b bool) *bool { return &b }
+
+// Int returns a pointer to n.
+func Int(n int) *int { return &n }
+
+// IsRedelivered reports the deliver line's redelivered flag.
+func (e *Event) IsRedelivered() bool { return e.Redelivered != nil && *e.Redelivered }
+
+// RedeliveryCount is the deliver or done line's redelivery count (0 if absent).
+func (e *Event) RedeliveryCount() int {
+	if e.Redeliveries == nil {
+		return 0
+	}
+	return *e.Redeliveries
+}
+
+// Marshal encodes the event as one JSON line without the trailing newline.
+func (e *Event) Marshal() ([]byte, error) { return json.Marshal(e) }

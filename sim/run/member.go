@@ -1,0 +1,191 @@
+package run
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/stan.go"
+
+	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/scenario"
+)
+
+// member is one queue-group member across its lives (a restart is a new
+// life with a new client id).
+type member struct {
+	e        *engine
+	name     string
+	listener scenario.Listener
+	lives    int
+	cur      *life // guarded by e.mu
+}
+
+// life is one connection of a member. mu orders death against acks: a
+// handler checks dead, acks and records done under mu, so either the ack and
+// its done line happen before the death or neither happens.
+type life struct {
+	client string
+	nc     *nats.Conn
+	sc     stan.Conn
+	rng    *rand.Rand // used only by the subscription's handler goroutine
+
+	mu     sync.Mutex
+	dead   bool
+	died   chan struct{}
+	closed bool // the stan connection has been released
+}
+
+// payload is the message body every publisher sends.
+type payload struct {
+	ID  string `json:"id"`
+	Key string `json:"key"`
+	Ver int    `json:"ver"`
+}
+
+// connect starts a new life of the member: its own NATS connection, a
+// streaming connection over it, and the queue subscription.
+func (m *member) connect() (*life, error) {
+	e := m.e
+	l := &life{
+		client: fmt.Sprintf("%s-r%d", m.name, m.lives),
+		died:   make(chan struct{}),
+		rng:    rand.New(rand.NewPCG(uint64(e.sc.Seed), seedOf(m.name, m.lives))),
+	}
+	m.lives++
+	nc, err := nats.Connect(e.srv.URL(), nats.Name(l.client), nats.NoReconnect())
+	if err != nil {
+		return nil, fmt.Errorf("member %s: connect: %w", m.name, err)
+	}
+	l.nc = nc
+	sc, err := stan.Connect(e.clusterID, l.client, stan.NatsConn(nc))
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("member %s: stan connect: %w", m.name, err)
+	}
+	l.sc = sc
+	ls := m.listener
+	opts := []stan.SubscriptionOption{
+		stan.SetManualAckMode(),
+		stan.AckWait(ls.AckWait),
+		stan.MaxInflight(ls.MaxInflight),
+	}
+	if ls.Durable != "" {
+		opts = append(opts, stan.DurableName(ls.Durable))
+	}
+	if ls.Start == scenario.StartAll {
+		opts = append(opts, stan.DeliverAllAvailable())
+	}
+	if _, err := sc.QueueSubscribe(ls.Channel, ls.Group, func(msg *stan.Msg) { m.handle(l, msg) }, opts...); err != nil {
+		_ = sc.Close()
+		nc.Close()
+		return nil, fmt.Errorf("member %s: subscribe to %q as group %q: %w", m.name, ls.Channel, ls.Group, err)
+	}
+	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: ls.Group, Client: l.client})
+	return l, nil
+}
+
+// handle records the delivery, processes the message and acks it, unless
+// the member dies first; a dead member records nothing.
+func (m *member) handle(l *life, msg *stan.Msg) {
+	now := time.Now()
+	var p payload
+	_ = json.Unmarshal(msg.Data, &p)
+	l.mu.Lock()
+	if l.dead {
+		l.mu.Unlock()
+		return
+	}
+	m.e.rec.Record(now, history.Event{
+		Ev: history.KindDeliver, Member: m.name, Group: m.listener.Group, Seq: msg.Sequence,
+		ID: p.ID, Key: p.Key, Ver: p.Ver,
+		Redelivered: history.Bool(msg.Redelivered), Redeliveries: history.Int(int(msg.RedeliveryCount)),
+	})
+	l.mu.Unlock()
+
+	if d := m.listener.ProcessTime.Sample(l.rng); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-l.died:
+			t.Stop()
+			return
+		}
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.dead {
+		return
+	}
+	ev := history.Event{
+		Ev: history.KindDone, Member: m.name, Group: m.listener.Group, Seq: msg.Sequence,
+		ID: p.ID, Key: p.Key, Ver: p.Ver, Redeliveries: history.Int(int(msg.RedeliveryCount)),
+	}
+	if err := msg.Ack(); err != nil {
+		ev.AckErr = err.Error()
+	}
+	m.e.rec.Record(time.Now(), ev)
+	if ev.AckErr == "" {
+		m.e.track.done(p.ID)
+	}
+}
+
+// kill ends the life as the given death: graceful calls Close() as a
+// SIGTERM handler would; forced closes only the member's own NATS
+// connection, so the server keeps the client until heartbeats fail.
+func (m *member) kill(l *life, death string) {
+	e := m.e
+	l.mu.Lock()
+	l.dead = true
+	close(l.died)
+	e.rec.Record(time.Now(), history.Event{Ev: history.KindFault, Member: m.name, Group: m.listener.Group, Death: death, Client: l.client})
+	l.mu.Unlock()
+	if death == history.DeathGraceful {
+		l.release()
+	} else {
+		l.nc.Close()
+	}
+	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client, Death: death})
+}
+
+// stop closes a live member at the end of the run.
+func (m *member) stop(l *life) {
+	l.mu.Lock()
+	wasDead := l.dead
+	if !wasDead {
+		l.dead = true
+		close(l.died)
+	}
+	l.mu.Unlock()
+	l.release()
+	if !wasDead {
+		m.e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client})
+	}
+}
+
+// release closes the streaming and NATS connections once. After a forced
+// death it only stops the client's timers: its NATS connection is gone.
+func (l *life) release() {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.closed = true
+	l.mu.Unlock()
+	_ = l.sc.Close()
+	l.nc.Close()
+}
+
+// seedOf derives a member life's random stream from its name, so the
+// processing times of one member do not depend on the others.
+func seedOf(name string, life int) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%d", name, life)
+	return h.Sum64()
+}

@@ -1,0 +1,274 @@
+// Package run drives one scenario against its own embedded NATS Streaming
+// server: members subscribe, publishers publish, faults kill and restart
+// members, and every event goes to history.jsonl.
+package run
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/scenario"
+	"github.com/stansim/stansim/sim/server"
+)
+
+// ScenarioFile is the resolved scenario's file name in a scenario folder.
+const ScenarioFile = "scenario.yaml"
+
+// Options tune a run.
+type Options struct {
+	// Progress, if set, is called about every sample interval with the
+	// number of messages published and done so far.
+	Progress func(published, done int, elapsed time.Duration)
+	// NoServerLog skips server.log.
+	NoServerLog bool
+}
+
+// Result says how a run ended.
+type Result struct {
+	Reason  string // history.Reason*
+	History string // path of history.jsonl
+}
+
+// engine is one run's state. Nothing in it is shared with another run.
+type engine struct {
+	sc        *scenario.Scenario
+	dir       string
+	rec       *history.Recorder
+	srv       *server.Server
+	clusterID string
+	track     *tracker
+	samp      *sampler
+
+	mu      sync.Mutex
+	members map[string]*member
+	order   []*member
+	lives   []*life  // every life ever started, for the final release
+	dead    []string // client ids of members that died
+	lastDie time.Time
+}
+
+// Run runs one scenario into dir (created if needed). It returns an error
+// only when the run could not take place (folder, server or first
+// connections); an interrupted run returns Reason "interrupted" and a
+// readable history.
+func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*Result, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
+	}
+	resolved, err := sc.ResolvedYAML()
+	if err != nil {
+		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ScenarioFile), resolved, 0o644); err != nil {
+		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
+	}
+	srv, err := server.Start(ctx, server.Config{
+		Dir: dir, Store: sc.Server.Store, NoLog: opt.NoServerLog,
+		HBInterval: sc.Server.Heartbeat.Interval, HBTimeout: sc.Server.Heartbeat.Timeout, HBFailCount: sc.Server.Heartbeat.FailCount,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
+	}
+	defer srv.Shutdown()
+
+	histPath := filepath.Join(dir, history.FileName)
+	f, err := os.Create(histPath)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
+	}
+	defer f.Close()
+	e := &engine{
+		sc: sc, dir: dir, srv: srv, clusterID: server.ClusterID,
+		rec:     history.NewRecorder(f),
+		members: map[string]*member{},
+	}
+	e.samp = &sampler{e: e, interval: sc.SampleInterval}
+	faultEvents := len(sc.Faults)
+	for _, ft := range sc.Faults {
+		if ft.RestartAfter > 0 {
+			faultEvents++
+		}
+	}
+	e.track = newTracker(len(sc.Publishers), faultEvents)
+
+	reason, runErr := e.drive(ctx, resolved, opt)
+	e.shutdown()
+	end := history.Event{Ev: history.KindRunEnd, Reason: reason}
+	if runErr != nil {
+		end.Err = runErr.Error()
+	}
+	if err := e.rec.Close(time.Now(), end); err != nil {
+		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
+	}
+	if runErr != nil {
+		return &Result{Reason: reason, History: histPath}, fmt.Errorf("scenario %q: %w", sc.Name, runErr)
+	}
+	return &Result{Reason: reason, History: histPath}, nil
+}
+
+// drive connects the actors, starts the clock and waits for the run's end.
+func (e *engine) drive(ctx context.Context, resolved []byte, opt Options) (string, error) {
+	sc := e.sc
+	for _, l := range sc.Listeners {
+		for _, name := range sc.MemberNames(l) {
+			m := &member{e: e, name: name, listener: l}
+			e.members[name] = m
+			e.order = append(e.order, m)
+			lf, err := m.connect()
+			if err != nil {
+				return history.ReasonInterrupted, err
+			}
+			e.adopt(m, lf)
+		}
+	}
+	pubs := make([]*publisher, 0, len(sc.Publishers))
+	for _, p := range sc.Publishers {
+		pb, err := e.connectPublisher(p)
+		if err != nil {
+			return history.ReasonInterrupted, err
+		}
+		pubs = append(pubs, pb)
+	}
+	defer func() {
+		for _, pb := range pubs {
+			_ = pb.sc.Close()
+		}
+	}()
+
+	zero := time.Now()
+	e.rec.Start(zero, e.runStart(resolved))
+	runCtx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	wg.Go(func() { e.samp.run(runCtx) })
+	for _, pb := range pubs {
+		wg.Go(func() { pb.run(runCtx, zero) })
+	}
+	for _, ft := range sc.Faults {
+		wg.Go(func() { e.inject(runCtx, zero, ft) })
+	}
+
+	deadline := time.NewTimer(sc.Duration)
+	defer deadline.Stop()
+	tick := time.NewTicker(sc.SampleInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return history.ReasonInterrupted, nil
+		case <-deadline.C:
+			return history.ReasonTimeout, nil
+		case <-tick.C:
+		}
+		if opt.Progress != nil {
+			p, d := e.track.counts()
+			opt.Progress(p, d, time.Since(zero))
+		}
+		if e.finished() {
+			return history.ReasonDone, nil
+		}
+	}
+}
+
+// finished is the run's end test: all messages done, all faults and
+// restarts happened, and the server no longer lists any dead client.
+func (e *engine) finished() bool {
+	if !e.track.complete() {
+		return false
+	}
+	e.mu.Lock()
+	dead, since := append([]string(nil), e.dead...), e.lastDie
+	e.mu.Unlock()
+	return !e.samp.listsAny(dead, since)
+}
+
+// inject waits for a fault's time, kills the member, and restarts it later
+// if the fault says so.
+func (e *engine) inject(ctx context.Context, zero time.Time, ft scenario.Fault) {
+	if !sleepUntil(ctx, zero.Add(ft.At)) {
+		return
+	}
+	e.mu.Lock()
+	m := e.members[ft.Member]
+	lf := m.cur
+	m.cur = nil
+	e.mu.Unlock()
+	if lf != nil {
+		m.kill(lf, ft.Death)
+		e.mu.Lock()
+		e.dead = append(e.dead, lf.client)
+		e.lastDie = time.Now()
+		e.mu.Unlock()
+	}
+	e.track.faultHappened()
+	if ft.RestartAfter <= 0 || !sleepUntil(ctx, zero.Add(ft.At+ft.RestartAfter)) {
+		return
+	}
+	nl, err := m.connect()
+	if err != nil {
+		e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Err: err.Error()})
+	} else {
+		e.adopt(m, nl)
+	}
+	e.track.faultHappened()
+}
+
+func (e *engine) adopt(m *member, lf *life) {
+	e.mu.Lock()
+	m.cur = lf
+	e.lives = append(e.lives, lf)
+	e.mu.Unlock()
+}
+
+// shutdown closes every member still alive (recording member_down) and
+// releases the connections of dead ones.
+func (e *engine) shutdown() {
+	e.mu.Lock()
+	live := map[*life]*member{}
+	for _, m := range e.order {
+		if m.cur != nil {
+			live[m.cur] = m
+			m.cur = nil
+		}
+	}
+	lives := append([]*life(nil), e.lives...)
+	e.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, lf := range lives {
+		wg.Go(func() {
+			if m, ok := live[lf]; ok {
+				m.stop(lf)
+			} else {
+				lf.release()
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// sleepUntil waits for t; false if ctx ended first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
+}

@@ -1,0 +1,81 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+
+	stand "github.com/nats-io/nats-streaming-server/server"
+
+	"github.com/stansim/stansim/sim/history"
+)
+
+// View is what the monitoring endpoint lists at one moment.
+type View struct {
+	Clients []string
+	Subs    []history.Sub
+}
+
+// Snapshot reads /streaming/clientsz and /streaming/channelsz?subs=1.
+func (s *Server) Snapshot(ctx context.Context) (View, error) {
+	var v View
+	var cz stand.Clientsz
+	if err := s.get(ctx, stand.ClientsPath+"?limit=100000", &cz); err != nil {
+		return v, err
+	}
+	for _, c := range cz.Clients {
+		v.Clients = append(v.Clients, c.ID)
+	}
+	sort.Strings(v.Clients)
+	var ch stand.Channelsz
+	if err := s.get(ctx, stand.ChannelsPath+"?subs=1&limit=100000", &ch); err != nil {
+		return v, err
+	}
+	for _, c := range ch.Channels {
+		for _, sub := range c.Subscriptions {
+			v.Subs = append(v.Subs, history.Sub{
+				Channel: c.Name, Group: sub.QueueName, Client: sub.ClientID,
+				Durable: sub.IsDurable, Offline: sub.IsOffline, Pending: sub.PendingCount,
+				LastSent: sub.LastSent, Stalled: sub.IsStalled,
+			})
+		}
+	}
+	sort.Slice(v.Subs, func(i, j int) bool {
+		a, b := v.Subs[i], v.Subs[j]
+		if a.Channel != b.Channel {
+			return a.Channel < b.Channel
+		}
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.Client < b.Client
+	})
+	return v, nil
+}
+
+// Lists reports whether the server still lists the client id.
+func (v View) Lists(client string) bool {
+	i := sort.SearchStrings(v.Clients, client)
+	return i < len(v.Clients) && v.Clients[i] == client
+}
+
+func (s *Server) get(ctx context.Context, path string, into any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.monitorURL+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+		return fmt.Errorf("GET %s: %w", path, err)
+	}
+	return nil
+}
