@@ -1,0 +1,132 @@
+package scenario
+
+import (
+	"bytes"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ResolvedYAML writes s with every default filled in, as a scenario mapping
+// in the file's schema: durations as Go duration strings ("250ms", "2s"),
+// process_time as "20ms", {uniform: [5ms, 30ms]} or {exponential: 20ms}.
+// ParseScenario reads it back into an equal Scenario (apart from Written).
+func (s *Scenario) ResolvedYAML() ([]byte, error) {
+	r := resolvedScenario{
+		Name:           s.Name,
+		Description:    s.Description,
+		Tags:           s.Tags,
+		Seed:           s.Seed,
+		Duration:       yamlDuration(s.Duration),
+		SampleInterval: yamlDuration(s.SampleInterval),
+		Server: resolvedServer{
+			Store: s.Server.Store,
+			Heartbeat: resolvedHeartbeat{
+				Interval:  yamlDuration(s.Server.Heartbeat.Interval),
+				Timeout:   yamlDuration(s.Server.Heartbeat.Timeout),
+				FailCount: s.Server.Heartbeat.FailCount,
+			},
+		},
+	}
+	for _, p := range s.Publishers {
+		r.Publishers = append(r.Publishers, resolvedPublisher(p))
+	}
+	for _, l := range s.Listeners {
+		r.Listeners = append(r.Listeners, resolvedListener{
+			Group: l.Group, Channel: l.Channel, Members: l.Members, Durable: l.Durable,
+			AckWait: yamlDuration(l.AckWait), MaxInflight: l.MaxInflight,
+			ProcessTime: yamlDist(l.ProcessTime), Start: l.Start,
+		})
+	}
+	for _, f := range s.Faults {
+		r.Faults = append(r.Faults, resolvedFault{
+			At: yamlDuration(f.At), Member: f.Member, Death: f.Death, RestartAfter: yamlDuration(f.RestartAfter),
+		})
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+type resolvedScenario struct {
+	Name           string              `yaml:"name"`
+	Description    string              `yaml:"description,omitempty"`
+	Tags           []string            `yaml:"tags,omitempty,flow"`
+	Seed           int64               `yaml:"seed"`
+	Duration       yamlDuration        `yaml:"duration"`
+	SampleInterval yamlDuration        `yaml:"sample_interval"`
+	Server         resolvedServer      `yaml:"server"`
+	Publishers     []resolvedPublisher `yaml:"publishers"`
+	Listeners      []resolvedListener  `yaml:"listeners"`
+	Faults         []resolvedFault     `yaml:"faults,omitempty"`
+}
+
+type resolvedServer struct {
+	Store     string            `yaml:"store"`
+	Heartbeat resolvedHeartbeat `yaml:"heartbeat,flow"`
+}
+
+type resolvedHeartbeat struct {
+	Interval  yamlDuration `yaml:"interval"`
+	Timeout   yamlDuration `yaml:"timeout"`
+	FailCount int          `yaml:"fail_count"`
+}
+
+type resolvedPublisher struct {
+	Name    string  `yaml:"name"`
+	Channel string  `yaml:"channel"`
+	Count   int     `yaml:"count"`
+	Rate    float64 `yaml:"rate"`
+	Keys    int     `yaml:"keys"`
+}
+
+type resolvedListener struct {
+	Group       string       `yaml:"group"`
+	Channel     string       `yaml:"channel"`
+	Members     int          `yaml:"members"`
+	Durable     string       `yaml:"durable,omitempty"`
+	AckWait     yamlDuration `yaml:"ack_wait"`
+	MaxInflight int          `yaml:"max_inflight"`
+	ProcessTime yamlDist     `yaml:"process_time"`
+	Start       string       `yaml:"start"`
+}
+
+type resolvedFault struct {
+	At           yamlDuration `yaml:"at"`
+	Member       string       `yaml:"member"`
+	Death        string       `yaml:"death"`
+	RestartAfter yamlDuration `yaml:"restart_after,omitempty"`
+}
+
+// yamlDuration writes a duration as its Go string ("250ms", "1m30s").
+type yamlDuration time.Duration
+
+// MarshalYAML implements yaml.Marshaler.
+func (d yamlDuration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// yamlDist writes a Dist in the schema's form.
+type yamlDist Dist
+
+// MarshalYAML implements yaml.Marshaler.
+func (d yamlDist) MarshalYAML() (any, error) {
+	scalar := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+	flow := func(kind yaml.Kind, content ...*yaml.Node) *yaml.Node {
+		return &yaml.Node{Kind: kind, Style: yaml.FlowStyle, Content: content}
+	}
+	switch d.Kind {
+	case DistUniform:
+		return flow(yaml.MappingNode, scalar(DistUniform),
+			flow(yaml.SequenceNode, scalar(d.Min.String()), scalar(d.Max.String()))), nil
+	case DistExponential:
+		return flow(yaml.MappingNode, scalar(DistExponential), scalar(d.Mean.String())), nil
+	default:
+		return d.Fixed.String(), nil
+	}
+}

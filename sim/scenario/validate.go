@@ -1,0 +1,255 @@
+package scenario
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Limits of the schema.
+const (
+	maxDuration       = time.Hour
+	minSampleInterval = 5 * time.Millisecond
+	maxSampleInterval = time.Second
+	minHeartbeat      = 10 * time.Millisecond
+	maxFailCount      = 1000
+	maxCount          = 1_000_000
+	maxRate           = 100_000
+	maxMembers        = 64
+	maxAckWait        = time.Hour
+	maxMaxInflight    = 65536
+	maxProcessTime    = time.Minute
+	maxListedMembers  = 10
+)
+
+// idRe is the server's rule for names used in client ids and durable names.
+var idRe = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+
+// checker validates one decoded scenario. Field arguments are relative to
+// the scenario ("listeners[0].ack_wait"); a field that failed to decode, or
+// whose parent did, is not checked again.
+type checker struct {
+	d    *decoder
+	path string
+	s    *Scenario
+}
+
+// validate checks the rules of the schema that decoding cannot, and adds
+// warnings for legal but suspicious timing.
+func (d *decoder) validate(path string, s *Scenario) {
+	c := &checker{d: d, path: path, s: s}
+	c.scenario()
+	c.publishers()
+	c.listeners()
+	c.faults()
+	c.warnings()
+}
+
+// skip reports whether any of rels, or a parent of one, failed to decode.
+func (c *checker) skip(rels ...string) bool {
+	for _, rel := range rels {
+		for p := join(c.path, rel); p != ""; p = parent(p) {
+			if c.d.bad[p] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *checker) present(rel string) bool {
+	_, ok := c.d.pos[join(c.path, rel)]
+	return ok
+}
+
+// at is where rel was written, or its nearest written parent.
+func (c *checker) at(rel string) (line, col int) {
+	for p := join(c.path, rel); p != ""; p = parent(p) {
+		if at, ok := c.d.pos[p]; ok {
+			return at[0], at[1]
+		}
+	}
+	return 0, 0
+}
+
+func (c *checker) report(to *[]located, rel, format string, args ...any) {
+	if c.skip(rel) {
+		return
+	}
+	for i, a := range args {
+		if d, ok := a.(time.Duration); ok {
+			args[i] = short(d)
+		}
+	}
+	line, col := c.at(rel)
+	*to = append(*to, located{Error{c.d.file, line, join(c.path, rel), fmt.Sprintf(format, args...)}, col})
+}
+
+func (c *checker) errf(rel, format string, args ...any) { c.report(&c.d.errs, rel, format, args...) }
+
+func (c *checker) warnf(rel, format string, args ...any) { c.report(&c.d.warns, rel, format, args...) }
+
+// durationOK reports whether the scenario's duration is usable in relations.
+func (c *checker) durationOK() bool {
+	return c.present("duration") && !c.skip("duration") && c.s.Duration > 0 && c.s.Duration <= maxDuration
+}
+
+func (c *checker) scenario() {
+	s := c.s
+	if c.present("name") && !scenarioNameRe.MatchString(s.Name) {
+		c.errf("name", "%q: must match [a-z0-9-]+ (lower-case letters, digits and '-'; it names the output folder)", s.Name)
+	}
+	for i, t := range s.Tags {
+		if strings.TrimSpace(t) == "" {
+			c.errf(index("tags", i), "a tag must not be empty")
+		}
+	}
+	if c.present("duration") && (s.Duration <= 0 || s.Duration > maxDuration) {
+		c.errf("duration", "duration %v: must be > 0 and <= %v", s.Duration, maxDuration)
+	}
+	if s.SampleInterval < minSampleInterval || s.SampleInterval > maxSampleInterval {
+		c.errf("sample_interval", "sample_interval %v: must be between %v and %v", s.SampleInterval, minSampleInterval, maxSampleInterval)
+	}
+	if st := s.Server.Store; st != StoreMemory && st != StoreFile {
+		c.errf("server.store", "store %q: must be %s or %s", st, StoreMemory, StoreFile)
+	}
+	hb := s.Server.Heartbeat
+	if hb.Interval < minHeartbeat {
+		c.errf("server.heartbeat.interval", "heartbeat interval %v: must be >= %v", hb.Interval, minHeartbeat)
+	}
+	if hb.Timeout < minHeartbeat {
+		c.errf("server.heartbeat.timeout", "heartbeat timeout %v: must be >= %v", hb.Timeout, minHeartbeat)
+	}
+	if hb.FailCount < 1 || hb.FailCount > maxFailCount {
+		c.errf("server.heartbeat.fail_count", "fail_count %d: must be between 1 and %d", hb.FailCount, maxFailCount)
+	}
+}
+
+// channelProblem says what is wrong with a channel name, or "".
+func channelProblem(ch string) string {
+	switch {
+	case ch == "":
+		return "must not be empty"
+	case strings.IndexFunc(ch, unicode.IsSpace) >= 0:
+		return "must not contain whitespace"
+	case strings.ContainsAny(ch, "*>"):
+		return "must not contain the wildcards * or > (a channel is a literal subject)"
+	case slices.Contains(strings.Split(ch, "."), ""):
+		return "has an empty token (tokens are separated by single dots, with none at either end)"
+	}
+	return ""
+}
+
+// unique reports name at rel when an earlier item (recorded in seen) has it.
+func (c *checker) unique(seen map[string]string, name, rel, what string) {
+	if c.skip(rel) || name == "" {
+		return
+	}
+	if first, ok := seen[name]; ok {
+		line, _ := c.at(first)
+		c.errf(rel, "%s %q is already used by %s (line %d); %s names must be unique", what, name, first, line, what)
+		return
+	}
+	seen[name] = rel
+}
+
+func (c *checker) publishers() {
+	s := c.s
+	if len(s.Publishers) == 0 {
+		c.errf("publishers", "at least one publisher is required")
+	}
+	seen := map[string]string{}
+	for i, p := range s.Publishers {
+		at := index("publishers", i)
+		if c.present(at+".name") && !idRe.MatchString(p.Name) {
+			c.errf(at+".name", "publisher name %q: must match [a-zA-Z0-9_-]+ (it is used in client ids)", p.Name)
+		} else {
+			c.unique(seen, p.Name, at+".name", "publisher name")
+		}
+		if c.present(at + ".channel") {
+			if msg := channelProblem(p.Channel); msg != "" {
+				c.errf(at+".channel", "channel %q: %s", p.Channel, msg)
+			}
+		}
+		if c.present(at+".count") && (p.Count < 1 || p.Count > maxCount) {
+			c.errf(at+".count", "count %d: must be between 1 and %d", p.Count, maxCount)
+		}
+		if c.present(at+".rate") && !(p.Rate > 0 && p.Rate <= maxRate) {
+			c.errf(at+".rate", "rate %g: must be > 0 and <= %d messages per second", p.Rate, maxRate)
+		}
+		if p.Keys < 1 {
+			c.errf(at+".keys", "keys %d: must be >= 1", p.Keys)
+		} else if p.Count >= 1 && p.Keys > p.Count && !c.skip(at+".count") {
+			c.errf(at+".keys", "keys %d: must be <= count %d (each key needs at least one message)", p.Keys, p.Count)
+		}
+	}
+}
+
+func (c *checker) listeners() {
+	s := c.s
+	if len(s.Listeners) == 0 {
+		c.errf("listeners", "at least one listener is required")
+	}
+	seen := map[string]string{}
+	for i, l := range s.Listeners {
+		at := index("listeners", i)
+		if c.present(at+".group") && !idRe.MatchString(l.Group) {
+			c.errf(at+".group", "group %q: must match [a-zA-Z0-9_-]+ (member names are used in client ids)", l.Group)
+		} else {
+			c.unique(seen, l.Group, at+".group", "group")
+		}
+		if c.present(at + ".channel") {
+			if msg := channelProblem(l.Channel); msg != "" {
+				c.errf(at+".channel", "channel %q: %s", l.Channel, msg)
+			}
+		}
+		if l.Members < 1 || l.Members > maxMembers {
+			c.errf(at+".members", "members %d: must be between 1 and %d", l.Members, maxMembers)
+		}
+		if l.Durable != "" && !idRe.MatchString(l.Durable) {
+			c.errf(at+".durable", "durable %q: must match [a-zA-Z0-9_-]+ (the server's rule; ':' is not allowed in a durable queue group's name)", l.Durable)
+		}
+		c.ackWait(at+".ack_wait", l.AckWait)
+		if l.MaxInflight < 1 || l.MaxInflight > maxMaxInflight {
+			c.errf(at+".max_inflight", "max_inflight %d: must be between 1 and %d", l.MaxInflight, maxMaxInflight)
+		}
+		c.processTime(at+".process_time", l.ProcessTime)
+		if l.Start != StartAll && l.Start != StartNew {
+			c.errf(at+".start", "start %q: must be %s (DeliverAllAvailable) or %s (only messages published after subscribing)", l.Start, StartAll, StartNew)
+		}
+	}
+}
+
+func (c *checker) ackWait(rel string, w time.Duration) {
+	switch {
+	case w < time.Second:
+		c.errf(rel, "ack_wait %v: must be >= 1s and a whole number of seconds (the server rejects less than 1s; stan.go would send %ds)", w, int64(w/time.Second))
+	case w%time.Second != 0:
+		c.errf(rel, "ack_wait %v: must be a whole number of seconds (the protocol counts whole seconds; stan.go would silently truncate it to %v)", w, w.Truncate(time.Second))
+	case w > maxAckWait:
+		c.errf(rel, "ack_wait %v: must be <= %v", w, maxAckWait)
+	}
+}
+
+func (c *checker) processTime(rel string, pt Dist) {
+	inRange := func(x time.Duration) bool { return x >= 0 && x <= maxProcessTime }
+	switch pt.Kind {
+	case DistUniform:
+		if !inRange(pt.Min) || !inRange(pt.Max) {
+			c.errf(rel+".uniform", "process_time %v: min and max must be between 0 and %v", pt, maxProcessTime)
+		} else if pt.Min > pt.Max {
+			c.errf(rel+".uniform", "process_time %v: min %v must be <= max %v", pt, pt.Min, pt.Max)
+		}
+	case DistExponential:
+		if !inRange(pt.Mean) {
+			c.errf(rel+".exponential", "process_time %v: the mean must be between 0 and %v", pt, maxProcessTime)
+		}
+	default:
+		if !inRange(pt.Fixed) {
+			c.errf(rel, "process_time %v: must be between 0 and %v", pt, maxProcessTime)
+		}
+	}
+}
