@@ -38,6 +38,8 @@ type life struct {
 	dead   bool
 	died   chan struct{}
 	closed bool // the stan connection has been released
+	queue  []*stan.Msg
+	ready  chan struct{} // signalled when queue grows
 }
 
 // payload is the message body every publisher sends.
@@ -54,6 +56,7 @@ func (m *member) connect() (*life, error) {
 	l := &life{
 		client: fmt.Sprintf("%s-r%d", m.name, m.lives),
 		died:   make(chan struct{}),
+		ready:  make(chan struct{}, 1),
 		rng:    rand.New(rand.NewPCG(uint64(e.sc.Seed), seedOf(m.name, m.lives))),
 	}
 	m.lives++
@@ -86,18 +89,20 @@ func (m *member) connect() (*life, error) {
 		return nil, fmt.Errorf("member %s: subscribe to %q as group %q: %w", m.name, ls.Channel, ls.Group, err)
 	}
 	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: ls.Group, Client: l.client})
+	go m.work(l)
 	return l, nil
 }
 
-// handle records the delivery, processes the message and acks it, unless
-// the member dies first; a dead member records nothing.
+// handle records the delivery the moment the client library hands it over
+// and queues it for the worker: the queue is the member's client buffer, so
+// a slow member's backlog shows as time between deliver and done.
 func (m *member) handle(l *life, msg *stan.Msg) {
 	now := time.Now()
 	var p payload
 	_ = json.Unmarshal(msg.Data, &p)
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.dead {
-		l.mu.Unlock()
 		return
 	}
 	m.e.rec.Record(now, history.Event{
@@ -105,22 +110,57 @@ func (m *member) handle(l *life, msg *stan.Msg) {
 		ID: p.ID, Key: p.Key, Ver: p.Ver,
 		Redelivered: history.Bool(msg.Redelivered), Redeliveries: history.Int(int(msg.RedeliveryCount)),
 	})
-	l.mu.Unlock()
+	l.queue = append(l.queue, msg)
+	select {
+	case l.ready <- struct{}{}:
+	default:
+	}
+}
 
-	if d := m.listener.ProcessTime.Sample(l.rng); d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-l.died:
-			t.Stop()
+// work processes queued messages one at a time, in arrival order, until
+// the life ends. A message is done when processing is over and the ack sent.
+func (m *member) work(l *life) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		l.mu.Lock()
+		var msg *stan.Msg
+		if len(l.queue) > 0 {
+			msg = l.queue[0]
+			l.queue[0] = nil
+			l.queue = l.queue[1:]
+		}
+		l.mu.Unlock()
+		if msg == nil {
+			select {
+			case <-l.ready:
+				continue
+			case <-l.died:
+				return
+			}
+		}
+		if d := m.listener.ProcessTime.Sample(l.rng); d > 0 {
+			timer.Reset(d)
+			select {
+			case <-timer.C:
+			case <-l.died:
+				return
+			}
+		}
+		if !m.finish(l, msg) {
 			return
 		}
 	}
+}
 
+// finish acks the message and records done, unless the member died first.
+func (m *member) finish(l *life, msg *stan.Msg) bool {
+	var p payload
+	_ = json.Unmarshal(msg.Data, &p)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.dead {
-		return
+		return false
 	}
 	ev := history.Event{
 		Ev: history.KindDone, Member: m.name, Group: m.listener.Group, Seq: msg.Sequence,
@@ -133,6 +173,7 @@ func (m *member) handle(l *life, msg *stan.Msg) {
 	if ev.AckErr == "" {
 		m.e.track.done(p.ID)
 	}
+	return true
 }
 
 // kill ends the life as the given death: graceful calls Close() as a

@@ -1,0 +1,245 @@
+package run_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/simtest"
+)
+
+// Margins for a shared, noisy machine. They only widen upper bounds of
+// delays the server decides; lower bounds come from the settings.
+const (
+	schedMargin  = 400 * time.Millisecond // scheduling noise, -race slowdowns
+	earlyRedeliv = 15 * time.Millisecond  // the server redelivers up to 15 ms early
+)
+
+func ns(d int64) time.Duration { return time.Duration(d) }
+
+// heldBy lists the messages member got before t and had not finished by t.
+func heldBy(a *analyze.Analysis, member string, t int64) []*analyze.Message {
+	var held []*analyze.Message
+	for _, m := range a.Messages {
+		got, finished := false, false
+		for _, d := range m.Deliveries {
+			if d.Member == member && d.T <= t {
+				got = true
+			}
+		}
+		for _, d := range m.Dones {
+			if d.Member == member && d.T <= t {
+				finished = true
+			}
+		}
+		if got && !finished {
+			held = append(held, m)
+		}
+	}
+	return held
+}
+
+// firstDeliveryTo is the first delivery of m to member at or after t.
+func firstDeliveryTo(m *analyze.Message, member string, t int64) *analyze.Delivery {
+	for i := range m.Deliveries {
+		if d := &m.Deliveries[i]; d.Member == member && d.T >= t {
+			return d
+		}
+	}
+	return nil
+}
+
+func onlyDeath(t *testing.T, a *analyze.Analysis) *analyze.Death {
+	t.Helper()
+	if len(a.Deaths) != 1 {
+		t.Fatalf("deaths = %d, want 1", len(a.Deaths))
+	}
+	return a.Deaths[0]
+}
+
+// A member that calls Close(): the server drops it at once and hands its
+// unacknowledged messages to the other member about 100 ms later.
+func TestGracefulHandsOffAtOnce(t *testing.T) {
+	t.Parallel()
+	a := simtest.Run(t, `
+name: graceful
+duration: 15s
+sample_interval: 20ms
+publishers: [{name: p, channel: c, count: 30, rate: 20, keys: 3}]
+listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 150ms}]
+faults: [{at: 600ms, member: g-1, death: graceful}]
+`)
+	d := onlyDeath(t, a)
+	held := heldBy(a, "g-1", d.T)
+	if len(held) == 0 {
+		t.Fatal("g-1 held no message when it closed: the scenario no longer exercises the hand-off")
+	}
+	limit := 500 * time.Millisecond
+	for _, m := range held {
+		dl := firstDeliveryTo(m, "g-2", d.T)
+		if dl == nil {
+			t.Errorf("%s held by g-1 never reached g-2", m)
+			continue
+		}
+		if err := simtest.Within("hand-off of "+m.String(), ns(dl.T-d.T), 0, limit); err != nil {
+			t.Error(err)
+		}
+		if !dl.Redelivered {
+			t.Errorf("%s reached g-2 without the redelivered flag", m)
+		}
+	}
+	if d.Removed < 0 {
+		t.Fatal("the server still listed g-1 at the end")
+	}
+	if err := simtest.Within("zombie window", ns(d.Removed-d.T), 0, limit); err != nil {
+		t.Error(err)
+	}
+	if a.Summary.Reason != history.ReasonDone || a.Summary.Lost != 0 {
+		t.Errorf("reason %s, lost %d: want done, 0", a.Summary.Reason, a.Summary.Lost)
+	}
+}
+
+// A member whose connection closes without Close(): heartbeats to it fail at
+// once, so the server drops it between F·I and (F+1)·I after the death.
+func TestForcedRemovalFollowsHeartbeats(t *testing.T) {
+	t.Parallel()
+	const (
+		interval = 250 * time.Millisecond
+		fails    = 2
+		sample   = 20 * time.Millisecond
+	)
+	a := simtest.Run(t, fmt.Sprintf(`
+name: forced
+duration: 15s
+sample_interval: %v
+server: {heartbeat: {interval: %v, timeout: %v, fail_count: %d}}
+publishers: [{name: p, channel: c, count: 40, rate: 20, keys: 2}]
+listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 120ms}]
+faults: [{at: 700ms, member: g-1, death: forced}]
+`, sample, interval, interval, fails))
+	d := onlyDeath(t, a)
+	if d.Removed < 0 {
+		t.Fatal("the server still listed g-1 at the end")
+	}
+	lo, hi := fails*interval, (fails+1)*interval
+	if err := simtest.Within("zombie window", ns(d.Removed-d.T), lo-sample, hi+sample+schedMargin); err != nil {
+		t.Error(err)
+	}
+	// Its messages are handed off at removal, not before.
+	held := heldBy(a, "g-1", d.T)
+	if len(held) == 0 {
+		t.Fatal("g-1 held no message when it died")
+	}
+	for _, m := range held {
+		dl := firstDeliveryTo(m, "g-2", d.T)
+		if dl == nil {
+			t.Errorf("%s held by g-1 never reached g-2", m)
+			continue
+		}
+		if err := simtest.Within("hand-off of "+m.String(), ns(dl.T-d.T), lo-sample, ns(d.Removed-d.T)+schedMargin); err != nil {
+			t.Error(err)
+		}
+		if dl.Cause != analyze.CauseRemoval {
+			t.Errorf("%s: cause %q, want %q", m, dl.Cause, analyze.CauseRemoval)
+		}
+	}
+}
+
+// With slow heartbeats the dead member stays listed; AckWait decides: a
+// message it held is redelivered about AckWait after its first delivery.
+func TestForcedWithSlowHeartbeatsWaitsForAckWait(t *testing.T) {
+	t.Parallel()
+	const ackWait = time.Second
+	a := simtest.Run(t, `
+name: ackwait
+duration: 4s
+server: {heartbeat: {interval: 5s, timeout: 5s, fail_count: 2}}
+publishers: [{name: p, channel: c, count: 30, rate: 20, keys: 2}]
+listeners: [{group: g, channel: c, members: 2, ack_wait: 1s, process_time: 120ms}]
+faults: [{at: 700ms, member: g-1, death: forced}]
+`)
+	d := onlyDeath(t, a)
+	if d.Removed >= 0 {
+		t.Fatalf("the server dropped g-1 after %v, before heartbeats could fail", ns(d.Removed-d.T))
+	}
+	held := heldBy(a, "g-1", d.T)
+	if len(held) == 0 {
+		t.Fatal("g-1 held no message when it died")
+	}
+	checked := 0
+	for _, m := range held {
+		first := firstDeliveryTo(m, "g-1", 0)
+		dl := firstDeliveryTo(m, "g-2", d.T)
+		if dl == nil {
+			continue // redelivered to the dead member again: unseen
+		}
+		checked++
+		// The redelivery comes at a whole number of AckWaits after the first
+		// delivery (the first may go back to the dead member).
+		wait := ns(dl.T - first.T)
+		k := (wait + ackWait/2) / ackWait
+		if k < 1 {
+			k = 1
+		}
+		if err := simtest.Within("redelivery of "+m.String(), wait, k*ackWait-earlyRedeliv, k*ackWait+schedMargin); err != nil {
+			t.Error(err)
+		}
+		if !dl.Redelivered || dl.Cause != analyze.CauseAckWait {
+			t.Errorf("%s: redelivered=%v cause=%q, want true, %q", m, dl.Redelivered, dl.Cause, analyze.CauseAckWait)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no message held by g-1 reached g-2 within the run")
+	}
+}
+
+// One key, a forced death: messages are done out of version order, and the
+// summary's count matches a brute-force recount of the history.
+func TestForcedKillReordersOneKey(t *testing.T) {
+	t.Parallel()
+	a := simtest.Run(t, `
+name: reorder
+duration: 10s
+server: {heartbeat: {interval: 250ms, timeout: 250ms, fail_count: 2}}
+publishers: [{name: p, channel: c, count: 40, rate: 25, keys: 1}]
+listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 60ms}]
+faults: [{at: 600ms, member: g-1, death: forced}]
+`)
+	got := a.Summary.OutOfOrder.Inversions
+	if got == 0 {
+		t.Fatal("no inversions after a forced kill on a single key")
+	}
+	if want := bruteInversions(a.Log.Events); got != want {
+		t.Errorf("inversions = %d, brute-force recount = %d", got, want)
+	}
+	if a.Summary.OutOfOrder.KeysAffected != 1 {
+		t.Errorf("keys affected = %d, want 1", a.Summary.OutOfOrder.KeysAffected)
+	}
+}
+
+// bruteInversions recounts out-of-order pairs straight from the events:
+// first done of each id, in time order, pairs with decreasing versions.
+func bruteInversions(evs []history.Event) int {
+	seen := map[string]bool{}
+	byKey := map[string][]int{}
+	for _, e := range evs {
+		if e.Ev != history.KindDone || seen[e.ID] {
+			continue
+		}
+		seen[e.ID] = true
+		byKey[e.Key] = append(byKey[e.Key], e.Ver)
+	}
+	n := 0
+	for _, vs := range byKey {
+		for i := range vs {
+			for j := i + 1; j < len(vs); j++ {
+				if vs[i] > vs[j] {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
