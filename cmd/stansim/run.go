@@ -43,8 +43,8 @@ func cmdRun(ctx context.Context, args []string) int {
 		}
 	})
 	scs, err := batch.Load(cfg)
-	if err != nil {
-		return inputError(err)
+	if err != nil { // every Load error is bad input: file, schema or selection
+		return inputError(usageError{err.Error()})
 	}
 	if f, err := scenario.Load(cfg.File); err == nil {
 		for _, w := range f.Warnings {
