@@ -1,6 +1,11 @@
 package batch
 
-import "github.com/stansim/stansim/sim/analyze"
+import (
+	"github.com/stansim/stansim/report"
+	"github.com/stansim/stansim/sim/analyze"
+)
 
-// drawAll writes charts and reports (wired in when those packages land).
-func drawAll(dir string, a *analyze.Analysis, opt RenderOptions) error { return nil }
+// drawAll writes the charts, then the reports that inline them.
+func drawAll(dir string, a *analyze.Analysis, opt RenderOptions) error {
+	return report.Scenario(dir, a)
+}

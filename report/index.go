@@ -1,0 +1,124 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
+)
+
+// Entry is one scenario of a batch as index.html and summary.csv list it.
+type Entry struct {
+	Name        string
+	Dir         string // the scenario's folder, relative to the batch folder
+	Description string
+	Summary     analyze.Summary
+}
+
+// Thumbnails are the charts index.html shows small for each scenario.
+var Thumbnails = []string{"timeline", "server-view"}
+
+type indexRow struct {
+	Name, Description, Reason, ReasonLevel              string
+	Report                                              string // href of the scenario's report; "" when it has none
+	Published, Processed, Lost, Duplicates, Redelivered int
+	Inversions                                          int
+	P50, P99                                            string
+	Zombies                                             []string
+	Thumbs                                              []thumb
+}
+
+type thumb struct {
+	Chart, Title, Scenario string
+	Src, Report            string // hrefs; Src is "" when the chart is missing
+}
+
+// Batch writes index.html and summary.csv into batchDir.
+func Batch(batchDir string, entries []Entry) error {
+	if err := writeIndex(batchDir, entries); err != nil {
+		return err
+	}
+	return writeCSV(filepath.Join(batchDir, CSVFile), entries)
+}
+
+func writeIndex(batchDir string, entries []Entry) error {
+	var rows []indexRow
+	withAnomalies := 0
+	for _, e := range entries {
+		s := e.Summary
+		r := indexRow{
+			Name: e.Name, Description: e.Description, Reason: s.Reason,
+			Published: s.Published, Processed: s.Processed, Lost: s.Lost, Duplicates: s.Duplicates,
+			Redelivered: s.Redelivered, Inversions: s.OutOfOrder.Inversions,
+			P50: qText(s.RedeliveryDelayMs.P50), P99: qText(s.RedeliveryDelayMs.P99),
+		}
+		if r.Reason == "" {
+			r.Reason = "–"
+		}
+		switch s.Reason {
+		case history.ReasonInterrupted:
+			r.ReasonLevel = "alert"
+		case history.ReasonTimeout:
+			r.ReasonLevel = "warn"
+		}
+		if s.Lost+s.Duplicates+s.OutOfOrder.Inversions > 0 {
+			withAnomalies++
+		}
+		if exists(batchDir, e.Dir, HTMLFile) {
+			r.Report = href(e.Dir, HTMLFile)
+		} else if exists(batchDir, e.Dir, MDFile) {
+			r.Report = href(e.Dir, MDFile)
+		}
+		for _, z := range s.ZombieWindows {
+			w := "still listed at the end"
+			if z.Ms != nil {
+				w = msText(*z.Ms)
+			}
+			r.Zombies = append(r.Zombies, fmt.Sprintf("%s (%s at %s): %s", z.Member, z.Death, msText(z.AtMs), w))
+		}
+		for _, c := range Thumbnails {
+			t := thumb{Chart: c, Title: chartInfo[c][0], Scenario: e.Name, Report: r.Report}
+			if exists(batchDir, e.Dir, c+".svg") {
+				t.Src = href(e.Dir, c+".svg")
+			}
+			r.Thumbs = append(r.Thumbs, t)
+		}
+		rows = append(rows, r)
+	}
+	lead := fmt.Sprintf("%s; %d with anomalies (lost, duplicated or out-of-order messages). Each name links to its report.",
+		count(len(rows), "scenario"), withAnomalies)
+	var names []string
+	for _, c := range Thumbnails {
+		names = append(names, strings.ToLower(chartInfo[c][0]))
+	}
+	data := struct {
+		Rows       []indexRow
+		Lead       string
+		ThumbNames string
+		CSS        template.CSS
+	}{rows, lead, joinAnd(names) + " charts", css}
+	var b bytes.Buffer
+	if err := indexHTML.Execute(&b, data); err != nil {
+		return fmt.Errorf("report: index: %w", err)
+	}
+	return writeFile(filepath.Join(batchDir, IndexFile), b.Bytes())
+}
+
+func exists(batchDir, dir, name string) bool {
+	fi, err := os.Stat(filepath.Join(batchDir, filepath.FromSlash(dir), name))
+	return err == nil && !fi.IsDir()
+}
+
+// href is the relative URL of name in dir, escaped (a name with a colon or
+// a space stays a relative path).
+func href(dir, name string) string {
+	u := url.URL{Path: path.Join(filepath.ToSlash(dir), name)}
+	return u.String()
+}

@@ -1,0 +1,352 @@
+package report
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
+	"go.yaml.in/yaml/v3"
+)
+
+// Output file names.
+const (
+	HTMLFile  = "report.html"
+	MDFile    = "report.md"
+	IndexFile = "index.html"
+	CSVFile   = "summary.csv"
+)
+
+// page is everything report.html and report.md show, computed once.
+type page struct {
+	Name, Description string
+	Status            *status
+	Verdict           string
+	Clean             bool // no anomalies
+	Facts             []fact
+	Delays            []delay
+	Zombies           []zombie
+	Explain           Explanations
+	Charts            []chart
+	Settings          settingsView
+	Written, Resolved string
+	Run               []kv
+	Files             []kv
+}
+
+// status is the banner of a run that did not end normally.
+type status struct {
+	Level       string // alert | warn
+	Title, Text string
+}
+
+type fact struct {
+	Field, Label, Value, Sentence string
+	Bad                           bool
+}
+
+type delay struct {
+	Field, Label       string
+	Count              int
+	P50, P90, P99, Max string
+	Sentence           string
+}
+
+type zombie struct {
+	Member, Death, At, Window, Expected, Sentence string
+}
+
+type chart struct {
+	Name, Title, About string
+	SVG                string // processed, ready to inline; "" when missing
+	Missing            string // why the SVG is not shown
+	PNGMissing         bool
+}
+
+type settingsView struct {
+	Known     bool
+	Heartbeat []kv
+	Groups    []groupRow
+}
+
+type groupRow struct {
+	Name, Channel, Members, Durable, AckWait, MaxInflight, ProcessTime, Start string
+}
+
+type kv struct{ Key, Value string }
+
+// newPage builds the page of the analysis, reading charts and the file list
+// from dir.
+func newPage(dir string, a *analyze.Analysis) *page {
+	s := &a.Summary
+	p := &page{
+		Name:        scenarioName(dir, a),
+		Description: description(a),
+		Explain:     Explain(a),
+		Status:      runStatus(a),
+		Settings:    settings(a),
+	}
+	if st := a.Log.Start; st != nil {
+		p.Written, p.Resolved = st.Written, st.Resolved
+	}
+	p.Clean = !p.Explain.Any()
+	p.Verdict = verdict(a, p.Explain)
+	p.Facts = facts(a)
+	p.Delays = []delay{
+		newDelay("redelivery_delay_ms", "Redelivery delay", s.RedeliveryDelayMs, redeliverySentence(s.RedeliveryDelayMs)),
+		newDelay("end_to_end_ms", "Publish to done", s.EndToEndMs, endToEndSentence(s.EndToEndMs)),
+	}
+	p.Zombies = zombies(a)
+	for _, name := range Charts {
+		p.Charts = append(p.Charts, readChart(dir, name))
+	}
+	p.Run = runInfo(a)
+	p.Files = files(dir)
+	return p
+}
+
+func scenarioName(dir string, a *analyze.Analysis) string {
+	if a.Summary.Scenario != "" {
+		return a.Summary.Scenario
+	}
+	if a.Log.Start != nil && a.Log.Start.Scenario != "" {
+		return a.Log.Start.Scenario
+	}
+	return filepath.Base(dir)
+}
+
+// description is the scenario's description: from the settings, else read
+// from the scenario as written.
+func description(a *analyze.Analysis) string {
+	if a.Settings.Description != "" {
+		return a.Settings.Description
+	}
+	if a.Log.Start == nil || a.Log.Start.Written == "" {
+		return ""
+	}
+	var doc struct {
+		Description string `yaml:"description"`
+	}
+	if yaml.Unmarshal([]byte(a.Log.Start.Written), &doc) != nil {
+		return ""
+	}
+	return doc.Description
+}
+
+func endTime(a *analyze.Analysis) int64 {
+	if a.Log.End != nil {
+		return a.Log.End.T
+	}
+	return a.End
+}
+
+func runStatus(a *analyze.Analysis) *status {
+	var st *status
+	switch a.Log.Reason() {
+	case history.ReasonInterrupted:
+		text := fmt.Sprintf("The run was interrupted at %s, before it finished", secs(endTime(a)))
+		if a.Log.End == nil {
+			text += " (its history has no run_end line)"
+		}
+		st = &status{Level: "alert", Title: "Interrupted run",
+			Text: text + ". Everything below covers only what happened until then: messages still in flight count as lost."}
+	case history.ReasonTimeout:
+		st = &status{Level: "warn", Title: "Time limit reached",
+			Text: fmt.Sprintf("The run hit its time limit at %s before every message was done; messages not done by then count as lost.", secs(endTime(a)))}
+	}
+	if a.Log.Truncated {
+		if st == nil {
+			st = &status{Level: "warn", Title: "Incomplete history"}
+		}
+		st.Text = strings.TrimSpace(st.Text + " The history's last line was incomplete and was skipped.")
+	}
+	return st
+}
+
+func verdict(a *analyze.Analysis, e Explanations) string {
+	s := &a.Summary
+	part := ""
+	if a.Log.Reason() != history.ReasonDone {
+		part = " in the part that ran"
+	}
+	if !e.Any() {
+		if s.Published == 0 {
+			return "No anomalies" + part + ", but no message was published."
+		}
+		return fmt.Sprintf("No anomalies%s: all %s were done exactly once, in version order.", part, count(s.Published, "published message"))
+	}
+	var list []string
+	for _, sec := range e.Anomalies() {
+		if sec.Total > 0 {
+			list = append(list, count(sec.Total, strings.ToLower(strings.TrimSuffix(sec.Title, "s"))))
+		}
+	}
+	return "Anomalies: " + joinAnd(list) + ". Each is explained below."
+}
+
+func facts(a *analyze.Analysis) []fact {
+	s := &a.Summary
+	n := s.Published
+	keys := map[string]bool{}
+	for _, m := range a.Messages {
+		if m.Acked {
+			keys[m.Key] = true
+		}
+	}
+	late := map[*analyze.Message]bool{}
+	for _, inv := range a.Inversions {
+		late[inv.Late] = true
+	}
+	fs := []fact{
+		{Field: "published", Label: "Published", Value: itoa(n),
+			Sentence: fmt.Sprintf("%s published and acknowledged by the server.", wereCount(n, "message"))},
+	}
+	if s.PublishErrors > 0 {
+		fs = append(fs, fact{Field: "publish_errors", Label: "Publish errors", Value: itoa(s.PublishErrors), Bad: true,
+			Sentence: fmt.Sprintf("%s not acknowledged by the server and count nowhere else.", wereCount(s.PublishErrors, "publish"))})
+	}
+	fs = append(fs,
+		fact{Field: "delivered", Label: "Delivered", Value: itoa(s.Delivered),
+			Sentence: fmt.Sprintf("The listeners recorded %s.", count(s.Delivered, "delivery"))},
+		fact{Field: "redelivered", Label: "Redelivered", Value: itoa(s.Redelivered),
+			Sentence: ifZero(s.Redelivered, "No delivery was a redelivery.",
+				fmt.Sprintf("%d of %s flagged as redelivered by the server.", s.Redelivered, wereCount(s.Delivered, "delivery")))},
+		fact{Field: "processed", Label: "Processed", Value: itoa(s.Processed),
+			Sentence: fmt.Sprintf("%d of %s done at least once.", s.Processed, wereCount(n, "message"))},
+		fact{Field: "duplicates", Label: "Duplicates", Value: itoa(s.Duplicates), Bad: s.Duplicates > 0,
+			Sentence: ifZero(s.Duplicates, "No message was done twice by the same group.",
+				fmt.Sprintf("%d of %s done more than once by the same group.", s.Duplicates, wereCount(n, "message")))},
+		fact{Field: "lost", Label: "Lost", Value: itoa(s.Lost), Bad: s.Lost > 0,
+			Sentence: ifZero(s.Lost, "No message was lost.",
+				fmt.Sprintf("%d of %s never done.", s.Lost, wereCount(n, "message")))},
+		fact{Field: "out_of_order.inversions", Label: "Out-of-order pairs", Value: itoa(s.OutOfOrder.Inversions), Bad: s.OutOfOrder.Inversions > 0,
+			Sentence: ifZero(s.OutOfOrder.Inversions, "Every key's messages were done in version order.",
+				fmt.Sprintf("%s of %s done after a newer version of their key: %s.", atLeast(len(late), len(a.Inversions) < s.OutOfOrder.Inversions),
+					wereCount(n, "message"), count(s.OutOfOrder.Inversions, "out-of-order pair")))},
+		fact{Field: "out_of_order.keys_affected", Label: "Keys affected", Value: itoa(s.OutOfOrder.KeysAffected),
+			Sentence: fmt.Sprintf("%d of %s saw a message done out of order.", s.OutOfOrder.KeysAffected, count(len(keys), "key"))},
+		fact{Field: "out_of_order.max_displacement", Label: "Max displacement", Value: itoa(s.OutOfOrder.MaxDisplacement),
+			Sentence: ifZero(s.OutOfOrder.MaxDisplacement, "No message left its place in version order.",
+				fmt.Sprintf("The farthest a message landed from its place in version order was %s.", count(s.OutOfOrder.MaxDisplacement, "position")))},
+	)
+	if s.AckErrors > 0 {
+		fs = append(fs, fact{Field: "ack_errors", Label: "Ack errors", Value: itoa(s.AckErrors), Bad: true,
+			Sentence: fmt.Sprintf("%s failed to send its ack.", count(s.AckErrors, "done"))})
+	}
+	fs = append(fs, fact{Field: "duration_ms", Label: "Duration", Value: msText(s.DurationMs),
+		Sentence: fmt.Sprintf("The run lasted %s and ended: %s.", msText(s.DurationMs), s.Reason)})
+	return fs
+}
+
+func newDelay(field, label string, q analyze.Quantiles, sentence string) delay {
+	return delay{Field: field, Label: label, Count: q.Count, P50: qText(q.P50), P90: qText(q.P90), P99: qText(q.P99), Max: qText(q.Max), Sentence: sentence}
+}
+
+func redeliverySentence(q analyze.Quantiles) string {
+	if q.Count == 0 {
+		return "No message needed a redelivery to be done."
+	}
+	return fmt.Sprintf("%s done only after a redelivery; from publish to that delivery, half waited %s or more and the slowest %s.",
+		wereCount(q.Count, "message"), qText(q.P50), qText(q.Max))
+}
+
+func endToEndSentence(q analyze.Quantiles) string {
+	if q.Count == 0 {
+		return "No message was done."
+	}
+	return fmt.Sprintf("From publish to first done, half of the %s took %s or less, 99%% took %s or less, and the slowest %s.",
+		count(q.Count, "processed message"), qText(q.P50), qText(q.P99), qText(q.Max))
+}
+
+func zombies(a *analyze.Analysis) []zombie {
+	var zs []zombie
+	for _, z := range a.Summary.ZombieWindows {
+		row := zombie{Member: z.Member, Death: z.Death, At: msText(z.AtMs), Window: "–", Expected: "–"}
+		verb := "was killed"
+		if z.Death == history.DeathGraceful {
+			verb = "closed"
+		}
+		if z.Ms != nil {
+			row.Window = msText(*z.Ms)
+			row.Sentence = fmt.Sprintf("The server kept listing %s for %s after it %s.", z.Member, msText(*z.Ms), verb)
+		} else {
+			row.Sentence = fmt.Sprintf("%s %s at %s and the server still listed it when the run ended.", z.Member, verb, msText(z.AtMs))
+		}
+		if st := a.Settings; st.Known && z.Death == history.DeathForced && st.Heartbeat.Interval > 0 {
+			lo, hi := st.Heartbeat.RemovalWindow()
+			row.Expected = durText(lo) + " – " + durText(hi)
+		}
+		zs = append(zs, row)
+	}
+	return zs
+}
+
+func settings(a *analyze.Analysis) settingsView {
+	st := a.Settings
+	v := settingsView{Known: st.Known}
+	if !st.Known {
+		return v
+	}
+	hb := st.Heartbeat
+	lo, hi := hb.RemovalWindow()
+	v.Heartbeat = []kv{
+		{"Heartbeat interval", hb.Interval.String()},
+		{"Heartbeat timeout", hb.Timeout.String()},
+		{"Heartbeat fail count", itoa(hb.FailCount)},
+		{"Removal of a killed member", fmt.Sprintf("%s to %s after its death (F·I to (F+1)·I)", lo, hi)},
+		{"Removal of a hung member", fmt.Sprintf("%s to %s after it froze (F·(I+T) to (F+1)·(I+T))",
+			time.Duration(hb.FailCount)*(hb.Interval+hb.Timeout), time.Duration(hb.FailCount+1)*(hb.Interval+hb.Timeout))},
+	}
+	names := a.Groups()
+	var rest []string
+	for name := range st.Groups {
+		if !contains(names, name) {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	for _, name := range append(names, rest...) {
+		g, ok := st.Groups[name]
+		if !ok {
+			continue
+		}
+		row := groupRow{Name: name, Channel: g.Channel, Members: itoa(g.Members), Durable: g.Durable,
+			AckWait: g.AckWait.String(), MaxInflight: "default", ProcessTime: g.ProcessTime, Start: g.Start}
+		if g.Durable == "" {
+			row.Durable = "no"
+		}
+		if g.MaxInflight > 0 {
+			row.MaxInflight = itoa(g.MaxInflight)
+		}
+		v.Groups = append(v.Groups, row)
+	}
+	return v
+}
+
+func runInfo(a *analyze.Analysis) []kv {
+	var r []kv
+	if st := a.Log.Start; st != nil {
+		r = append(r, kv{"Scenario", st.Scenario})
+		if st.Seed != nil {
+			r = append(r, kv{"Seed", strconv.FormatInt(*st.Seed, 10)})
+		}
+		r = append(r, kv{"History format", itoa(st.Format)})
+		if st.SampleInterval > 0 {
+			r = append(r, kv{"Server sampled every", time.Duration(st.SampleInterval).String()})
+		}
+		names := make([]string, 0, len(st.Versions))
+		for k := range st.Versions {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			r = append(r, kv{k, st.Versions[k]})
+		}
+	}
+	r = append(r, kv{"Ended", fmt.Sprintf("%s at %s", a.Log.Reason(), secs(endTime(a)))})
+	return r
+}
