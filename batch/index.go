@@ -2,6 +2,7 @@ package batch
 
 import (
 	"path/filepath"
+	"sort"
 
 	"github.com/stansim/stansim/report"
 )
@@ -20,6 +21,8 @@ func writeIndex(dir string, outs []Outcome) (string, error) {
 		}
 		entries = append(entries, report.Entry{Name: o.Scenario.Name, Dir: rel, Description: o.Scenario.Description, Summary: *o.Summary})
 	}
+	// By name: a rebuild from the folders alone lists them the same way.
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
 	if err := report.Batch(dir, entries); err != nil {
 		return "", err
 	}

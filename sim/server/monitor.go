@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	stand "github.com/nats-io/nats-streaming-server/server"
 
@@ -35,8 +36,15 @@ func (s *Server) Snapshot(ctx context.Context) (View, error) {
 	}
 	for _, c := range ch.Channels {
 		for _, sub := range c.Subscriptions {
+			group := sub.QueueName
+			if sub.IsDurable {
+				// The server names a durable queue group "<durable>:<group>".
+				if _, g, ok := strings.Cut(group, ":"); ok {
+					group = g
+				}
+			}
 			v.Subs = append(v.Subs, history.Sub{
-				Channel: c.Name, Group: sub.QueueName, Client: sub.ClientID,
+				Channel: c.Name, Group: group, Client: sub.ClientID,
 				Durable: sub.IsDurable, Offline: sub.IsOffline, Pending: sub.PendingCount,
 				LastSent: sub.LastSent, Stalled: sub.IsStalled,
 			})

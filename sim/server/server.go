@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	natsd "github.com/nats-io/nats-server/v2/server"
@@ -108,7 +109,7 @@ func start(cfg Config) (*Server, error) {
 		stan:       s,
 		url:        s.ClientURL(),
 		monitorURL: fmt.Sprintf("http://127.0.0.1:%d", httpPort),
-		http:       &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: false, MaxIdleConnsPerHost: 2}},
+		http:       &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 2}},
 	}, nil
 }
 
@@ -136,7 +137,5 @@ func freePort() (int, error) {
 }
 
 func isAddrInUse(err error) bool {
-	return err != nil && (errors.Is(err, errAddrInUse) || strings.Contains(err.Error(), "address already in use"))
+	return errors.Is(err, syscall.EADDRINUSE) || (err != nil && strings.Contains(err.Error(), "address already in use"))
 }
-
-var errAddrInUse = errors.New("address already in use")
