@@ -1,0 +1,290 @@
+package plots
+
+import (
+	"fmt"
+	"sort"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/stansim/stansim/sim/analyze"
+)
+
+// Order draws done rank against publish order: in-order messages sit on
+// the diagonal; messages done from a redelivery and messages done out of
+// order (after a newer version of their key: a per-key version inversion)
+// are highlighted, with a line to the newer version done before them when
+// there are few. A second panel shows the displacement (done rank minus
+// publish rank). Above DenseThreshold points the scatter is rasterised.
+func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
+	pts := orderPoints(a)
+	inOrder := PointClass{Color: ColorGraceful, Radius: 1.6}
+	late := PointClass{Color: ColorOutOfOrder, Radius: 3.2}
+	redo := PointClass{Color: ColorAckWait, Radius: 4.4, Ring: true}
+	dense := len(pts) > DenseThreshold
+	if dense {
+		inOrder.Radius, late.Radius, redo.Radius = 0.6, 2, 3.2
+	}
+	dInOrder, dLate, dRedo := inOrder, late, redo
+	lo, hi := 0.0, 0.0
+	for _, q := range pts {
+		xy := [2]float64{q.x, q.rank}
+		dxy := [2]float64{q.x, q.rank - q.x}
+		lo, hi = min(lo, dxy[1]), max(hi, dxy[1])
+		if q.late {
+			late.XYs, dLate.XYs = append(late.XYs, xy), append(dLate.XYs, dxy)
+		} else {
+			inOrder.XYs, dInOrder.XYs = append(inOrder.XYs, xy), append(dInOrder.XYs, dxy)
+		}
+		if q.redelivered {
+			redo.XYs, dRedo.XYs = append(redo.XYs, xy), append(dRedo.XYs, dxy)
+		}
+	}
+	n := float64(max(len(pts), 1))
+
+	top := newPanel("", "done rank (order of first done)")
+	top.Add(grid(true, true))
+	diagLine, _ := plotter.NewLine(plotter.XYs{{X: 1, Y: 1}, {X: n, Y: n}})
+	diagLine.LineStyle = draw.LineStyle{Color: ColorInkLight, Width: 0.8, Dashes: []vg.Length{4, 3}}
+	top.Add(diagLine)
+	links := inversionLinks(a, pts)
+	top.Add(links)
+	top.Add(Scatter{Classes: []PointClass{inOrder, late, redo}})
+	top.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: 0, YMax: n*1.03 + 1})
+	labels := &LabelLayer{Note: true}
+	if len(late.XYs) <= 40 {
+		for _, q := range pts {
+			if q.late {
+				labels.Labels = append(labels.Labels, Label{X: q.x, Y: q.rank, Text: msgLabel(q.m), Color: ColorOutOfOrder,
+					Priority: 10, Sides: []Side{Left, AboveLeft, BelowLeft, Above, Above2}})
+			}
+		}
+	}
+	top.Add(labels)
+	if len(pts) == 0 {
+		top.Add(Note{Text: "no messages done in this run"})
+	} else if a.Summary.OutOfOrder.Inversions == 0 {
+		top.Add(Note{Text: "every key was done in version order", TopLeft: true})
+	}
+
+	bottom := newPanel("publish order (rank by server sequence)", "displacement (ranks)")
+	bottom.Add(grid(true, true))
+	zero, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: n + 1, Y: 0}})
+	zero.LineStyle = draw.LineStyle{Color: ColorInkLight, Width: 0.8, Dashes: []vg.Length{4, 3}}
+	bottom.Add(zero)
+	bottom.Add(Scatter{Classes: []PointClass{dInOrder, dLate, dRedo}})
+	pad := max(hi-lo, 4) * 0.12
+	bottom.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: min(lo, -2) - pad, YMax: max(hi, 2) + pad})
+	top.X.Tick.Marker, bottom.X.Tick.Marker = niceTicks{N: 10}, niceTicks{N: 10}
+	top.Y.Tick.Marker, bottom.Y.Tick.Marker = niceTicks{N: 6}, niceTicks{N: 4}
+
+	o := a.Summary.OutOfOrder
+	sub := fmt.Sprintf("%d messages done, by server sequence. Out of order: %d per-key inversions over %d keys, max displacement %d (per key).",
+		len(pts), o.Inversions, o.KeysAffected, o.MaxDisplacement)
+	if len(a.Groups()) > 1 {
+		sub += " Ranks are per queue group."
+	}
+	if redelivered := countRedelivered(pts); redelivered > 0 {
+		sub += fmt.Sprintf(" %d done from a redelivery.", redelivered)
+	} else {
+		sub += " No redeliveries in this run."
+	}
+	if d := a.Summary.Duplicates; d > 0 {
+		sub += fmt.Sprintf(" %d messages done more than once (each drawn at its first done).", d)
+	}
+	if dense {
+		sub += " Points rasterised."
+	}
+	legend := []LegendEntry{
+		{Label: "in order", Thumb: glyphThumb{Style: draw.GlyphStyle{Color: inOrder.Color, Radius: 2.5, Shape: draw.CircleGlyph{}}}},
+	}
+	if len(redo.XYs) > 0 {
+		legend = append(legend, LegendEntry{Label: "done from a redelivery", Thumb: glyphThumb{Style: draw.GlyphStyle{Color: redo.Color, Radius: 4.4, Shape: ringGlyph{Width: 1.2}}}})
+	}
+	if len(late.XYs) > 0 {
+		legend = append(legend, LegendEntry{Label: "done after a newer version of its key", Thumb: glyphThumb{Style: draw.GlyphStyle{Color: late.Color, Radius: 3.4, Shape: draw.CircleGlyph{}}}})
+	}
+	if links != nil {
+		legend = append(legend, LegendEntry{Label: "to the newer version done first", Thumb: lineThumb{Style: linkStyle}})
+	}
+	legend = append(legend, LegendEntry{Label: "diagonal: done in publish order", Thumb: lineThumb{Style: diagLine.LineStyle}})
+	return &Figure{
+		Chart:      "order",
+		Title:      scenarioTitle(a, "order") + fmt.Sprintf(": %d inversions", o.Inversions),
+		Subtitle:   withRunNote(a, sub),
+		Rows:       [][]*plot.Plot{{top}, {bottom}},
+		RowWeights: []float64{2.4, 1},
+		Legend:     legend,
+		Width:      10 * vg.Inch,
+		Height:     7.5 * vg.Inch,
+	}, nil
+}
+
+func countRedelivered(pts []orderPoint) int {
+	n := 0
+	for _, q := range pts {
+		if q.redelivered {
+			n++
+		}
+	}
+	return n
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+type orderPoint struct {
+	m           *analyze.Message
+	x, rank     float64 // publish rank, done rank (1-based, per group)
+	late        bool
+	redelivered bool
+}
+
+// orderPoints ranks, per group, each message's first done against its
+// server sequence.
+func orderPoints(a *analyze.Analysis) []orderPoint {
+	late := lateMessages(a)
+	bySeq := a.BySeq()
+	var out []orderPoint
+	for _, g := range groupsOf(a) {
+		type entry struct {
+			m   *analyze.Message
+			t   int64
+			idx int
+			red bool
+		}
+		var es []entry
+		for i, m := range bySeq {
+			if m.Seq == 0 {
+				continue
+			}
+			for _, d := range m.Dones {
+				if d.Group == g {
+					red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
+					es = append(es, entry{m: m, t: d.T, idx: i, red: red})
+					break
+				}
+			}
+		}
+		ranks := make([]float64, len(es))
+		order := make([]int, len(es))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(i, j int) bool {
+			ei, ej := es[order[i]], es[order[j]]
+			if ei.t != ej.t {
+				return ei.t < ej.t
+			}
+			return ei.idx < ej.idx
+		})
+		for r, i := range order {
+			ranks[i] = float64(r + 1)
+		}
+		for i, e := range es {
+			out = append(out, orderPoint{m: e.m, x: float64(i + 1), rank: ranks[i], late: late[e.m], redelivered: e.red})
+		}
+	}
+	return out
+}
+
+// groupsOf lists the groups that finished messages, in order of first
+// appearance (members first, then done lines).
+func groupsOf(a *analyze.Analysis) []string {
+	gs := a.Groups()
+	for _, m := range a.Messages {
+		for _, d := range m.Dones {
+			if !contains(gs, d.Group) {
+				gs = append(gs, d.Group)
+			}
+		}
+	}
+	return gs
+}
+
+// lateMessages returns the messages whose first done (in some group) came
+// after the first done of a newer version of the same key: the later half
+// of a per-key version inversion. Unlike Analysis.Inversions it is not
+// capped.
+func lateMessages(a *analyze.Analysis) map[*analyze.Message]bool {
+	type gk struct{ g, k string }
+	type entry struct {
+		t   int64
+		idx int
+		m   *analyze.Message
+	}
+	lists := map[gk][]entry{}
+	var keys []gk
+	for i, m := range a.Messages {
+		if !m.Acked {
+			continue
+		}
+		for j, d := range m.Dones {
+			if firstInGroup(m, j) {
+				k := gk{d.Group, m.Key}
+				if _, ok := lists[k]; !ok {
+					keys = append(keys, k)
+				}
+				lists[k] = append(lists[k], entry{t: d.T, idx: i, m: m})
+			}
+		}
+	}
+	late := map[*analyze.Message]bool{}
+	for _, k := range keys {
+		l := lists[k]
+		sort.SliceStable(l, func(i, j int) bool {
+			if l[i].t != l[j].t {
+				return l[i].t < l[j].t
+			}
+			return l[i].idx < l[j].idx
+		})
+		maxVer := 0
+		for _, e := range l {
+			if e.m.Ver < maxVer {
+				late[e.m] = true
+			}
+			maxVer = max(maxVer, e.m.Ver)
+		}
+	}
+	return late
+}
+
+func firstInGroup(m *analyze.Message, j int) bool {
+	for i := range j {
+		if m.Dones[i].Group == m.Dones[j].Group {
+			return false
+		}
+	}
+	return true
+}
+
+var linkStyle = draw.LineStyle{Color: Alpha(ColorOutOfOrder, 170), Width: 0.7}
+
+// inversionLinks joins each listed inversion's two points (late message
+// to the newer version done before it), when there are few enough to read.
+func inversionLinks(a *analyze.Analysis, pts []orderPoint) Segments {
+	if len(a.Inversions) == 0 || len(a.Inversions) > 300 {
+		return nil
+	}
+	at := make(map[*analyze.Message][2]float64, len(pts))
+	for _, q := range pts {
+		if _, ok := at[q.m]; !ok {
+			at[q.m] = [2]float64{q.x, q.rank}
+		}
+	}
+	var ss Segments
+	for _, iv := range a.Inversions {
+		p0, ok0 := at[iv.Late]
+		p1, ok1 := at[iv.Early]
+		if ok0 && ok1 {
+			ss = append(ss, Segment{From: p0, To: p1, Style: linkStyle})
+		}
+	}
+	return ss
+}

@@ -1,0 +1,145 @@
+package plots
+
+import (
+	"image"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// DenseThreshold is the number of points above which scatters are
+// rasterised into one image instead of drawn as vector glyphs.
+const DenseThreshold = 3000
+
+// rasterScale is image pixels per point (2 = 144 dpi, PNGDPI).
+const rasterScale = 2
+
+// PointClass is one class of points in a Scatter: drawn in order, so
+// later classes sit on top.
+type PointClass struct {
+	XYs    [][2]float64
+	Color  color.NRGBA
+	Radius vg.Length
+	Ring   bool // vector mode: draw a ring rather than a disc
+}
+
+// Scatter draws point classes as vector glyphs, or, when they hold more
+// than DenseThreshold points in all, as one raster image placed with
+// DrawImage: a million points cost one small PNG instead of a million
+// SVG elements.
+type Scatter struct{ Classes []PointClass }
+
+// Len is the number of points.
+func (s Scatter) Len() int {
+	n := 0
+	for _, c := range s.Classes {
+		n += len(c.XYs)
+	}
+	return n
+}
+
+// DataRange implements plot.DataRanger.
+func (s Scatter) DataRange() (xmin, xmax, ymin, ymax float64) {
+	first := true
+	for _, c := range s.Classes {
+		for _, p := range c.XYs {
+			if first {
+				xmin, xmax, ymin, ymax = p[0], p[0], p[1], p[1]
+				first = false
+				continue
+			}
+			xmin, xmax = min(xmin, p[0]), max(xmax, p[0])
+			ymin, ymax = min(ymin, p[1]), max(ymax, p[1])
+		}
+	}
+	if first {
+		return 0, 1, 0, 1
+	}
+	return
+}
+
+// Plot implements plot.Plotter.
+func (s Scatter) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	if s.Len() <= DenseThreshold {
+		for _, cl := range s.Classes {
+			sty := draw.GlyphStyle{Color: cl.Color, Radius: cl.Radius, Shape: draw.CircleGlyph{}}
+			if cl.Ring {
+				sty.Shape = ringGlyph{Width: 1.2}
+			}
+			for _, xy := range cl.XYs {
+				pt := vg.Point{X: trX(xy[0]), Y: trY(xy[1])}
+				if c.Contains(pt) {
+					c.DrawGlyphNoClip(sty, pt)
+				}
+			}
+		}
+		return
+	}
+	w := int((c.Max.X - c.Min.X) * rasterScale)
+	h := int((c.Max.Y - c.Min.Y) * rasterScale)
+	if w <= 0 || h <= 0 {
+		return
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for _, cl := range s.Classes {
+		r := max(float64(cl.Radius)*rasterScale, 0.8)
+		inner := -1.0
+		if cl.Ring {
+			inner = r - 0.8*rasterScale
+		}
+		mask := discMask(r, inner)
+		rad := (len(mask) - 1) / 2
+		for _, xy := range cl.XYs {
+			px := int(float64(trX(xy[0])-c.Min.X) * rasterScale)
+			py := h - 1 - int(float64(trY(xy[1])-c.Min.Y)*rasterScale)
+			for dy := -rad; dy <= rad; dy++ {
+				y := py + dy
+				if y < 0 || y >= h {
+					continue
+				}
+				row := mask[dy+rad]
+				for dx := -rad; dx <= rad; dx++ {
+					x := px + dx
+					if x < 0 || x >= w || !row[dx+rad] {
+						continue
+					}
+					i := img.PixOffset(x, y)
+					img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = cl.Color.R, cl.Color.G, cl.Color.B, 0xFF
+				}
+			}
+		}
+	}
+	if isPDF(c) {
+		flipY(img) // vgpdf places images upside down
+	}
+	c.DrawImage(c.Rectangle, img)
+}
+
+// discMask is a (2k+1)² boolean disc of radius r pixels, hollow inside
+// radius inner (negative: filled).
+func discMask(r, inner float64) [][]bool {
+	k := int(r + 0.5)
+	m := make([][]bool, 2*k+1)
+	for y := -k; y <= k; y++ {
+		m[y+k] = make([]bool, 2*k+1)
+		for x := -k; x <= k; x++ {
+			d := float64(x*x + y*y)
+			m[y+k][x+k] = d <= r*r+0.25 && (inner < 0 || d > inner*inner)
+		}
+	}
+	return m
+}
+
+func flipY(img *image.NRGBA) {
+	h := img.Bounds().Dy()
+	for y := 0; y < h/2; y++ {
+		a := img.Pix[y*img.Stride : (y+1)*img.Stride]
+		b := img.Pix[(h-1-y)*img.Stride : (h-y)*img.Stride]
+		for i := range a {
+			a[i], b[i] = b[i], a[i]
+		}
+	}
+}
