@@ -51,11 +51,8 @@ func Analyze(l *history.Log) *Analysis {
 				g = memberGroup[e.Member]
 			}
 			d := Done{T: e.T, Member: e.Member, Group: g, Redeliveries: e.RedeliveryCount(), AckErr: e.AckErr, Delivery: -1}
-			for k := len(m.Deliveries) - 1; k >= 0; k-- {
-				if dl := &m.Deliveries[k]; dl.Member == e.Member && dl.Done < 0 && dl.T <= e.T {
-					d.Delivery, dl.Done = k, len(m.Dones)
-					break
-				}
+			if k := finishes(m, e); k >= 0 {
+				d.Delivery, m.Deliveries[k].Done = k, len(m.Dones)
 			}
 			if e.AckErr != "" {
 				a.Summary.AckErrors++
@@ -98,6 +95,29 @@ func (a *Analysis) message(e *history.Event) *Message {
 	m := &Message{ID: e.ID, Key: e.Key, Ver: e.Ver, Channel: e.Channel, PublishT: -1, AckT: -1}
 	a.ByID[e.ID] = m
 	return m
+}
+
+// finishes picks the delivery a done line finishes: the member's latest
+// unfinished delivery with the done's redelivery count, else its latest
+// unfinished one; -1 if none. The count matters when a slow member holds two
+// copies of an id (AckWait ran out while the first was still queued): it
+// works in arrival order, so its first done is the original's, not the
+// newer redelivered copy's.
+func finishes(m *Message, e *history.Event) int {
+	found := -1
+	for k := len(m.Deliveries) - 1; k >= 0; k-- {
+		dl := &m.Deliveries[k]
+		if dl.Member != e.Member || dl.Done >= 0 || dl.T > e.T {
+			continue
+		}
+		if e.Redeliveries == nil || dl.Redeliveries == *e.Redeliveries {
+			return k
+		}
+		if found < 0 {
+			found = k
+		}
+	}
+	return found
 }
 
 func (a *Analysis) member(name, group string) *Member {
@@ -145,21 +165,9 @@ func (a *Analysis) classifyRedeliveries(sample int64) {
 				continue
 			}
 			d.Cause = CauseAckWait
-			var prev *Delivery
-			for j := k - 1; j >= 0; j-- {
-				if m.Deliveries[j].Group == d.Group {
-					prev = &m.Deliveries[j]
-					break
-				}
-			}
-			if prev == nil {
-				continue
-			}
-			death := a.DeathOf(prev.Member, d.T)
-			if death == nil || death.T < prev.T {
-				continue
-			}
+			death := a.holderDeath(m, k)
 			switch {
+			case death == nil:
 			case death.Kind == history.DeathGraceful:
 				d.Cause = CauseClose
 			case death.Removed >= 0 && d.T >= death.Removed-sample-slack:
@@ -167,6 +175,31 @@ func (a *Analysis) classifyRedeliveries(sample int64) {
 			}
 		}
 	}
+}
+
+// holderDeath is the death of the member that held the copy before
+// delivery k, or nil when that holder was alive (then only AckWait explains
+// the redelivery). The holder is the member of the previous delivery in the
+// same group. Without one, the copy went to a member that was already dead,
+// since a dead member records nothing: the earliest death in the group, at or
+// before the redelivery, whose client the server still listed when the
+// message was published.
+func (a *Analysis) holderDeath(m *Message, k int) *Death {
+	d := &m.Deliveries[k]
+	for j := k - 1; j >= 0; j-- {
+		if prev := &m.Deliveries[j]; prev.Group == d.Group {
+			if death := a.DeathOf(prev.Member, d.T); death != nil && death.T >= prev.T {
+				return death
+			}
+			return nil
+		}
+	}
+	for _, death := range a.Deaths {
+		if death.Group == d.Group && death.T <= d.T && (death.Removed < 0 || death.Removed >= m.PublishT) {
+			return death
+		}
+	}
+	return nil
 }
 
 func (a *Analysis) summarise() {

@@ -82,7 +82,8 @@ func Percentile(sorted []float64, p float64) float64 {
 	if len(sorted) == 0 {
 		return math.NaN()
 	}
-	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	// p·n/100, not p/100·n: p/100 is inexact (0.07·100 = 7.000000000000001).
+	rank := int(math.Ceil(p * float64(len(sorted)) / 100))
 	rank = max(1, min(rank, len(sorted)))
 	return sorted[rank-1]
 }

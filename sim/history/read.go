@@ -1,14 +1,14 @@
 package history
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 )
 
 // Log is a history read back: events sorted by time (stably, so lines with
@@ -25,12 +25,11 @@ type Log struct {
 
 // ReadFile reads a history file.
 func ReadFile(path string) (*Log, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	l, err := Read(f)
+	l, err := parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -43,38 +42,41 @@ func ReadDir(dir string) (*Log, error) { return ReadFile(filepath.Join(dir, File
 // Read parses a history. A malformed line is an error naming its line number,
 // except an incomplete last line (a run killed mid-write), which is skipped.
 func Read(r io.Reader) (*Log, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	l := &Log{}
-	line := 0
-	for {
-		b, err := br.ReadBytes('\n')
-		if len(b) > 0 {
-			line++
-			complete := b[len(b)-1] == '\n'
-			b = bytes.TrimSpace(b)
-			if len(b) > 0 {
-				var ev Event
-				if jerr := json.Unmarshal(b, &ev); jerr != nil || ev.Ev == "" {
-					if !complete && err == io.EOF {
-						l.Truncated = true
-						break
-					}
-					if jerr == nil {
-						jerr = fmt.Errorf("missing field ev")
-					}
-					return nil, fmt.Errorf("line %d: %w", line, jerr)
-				}
-				l.Events = append(l.Events, ev)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("line %d: %w", bytes.Count(data, newline)+1, err)
+	}
+	return parse(data)
+}
+
+var newline = []byte{'\n'}
+
+func parse(data []byte) (*Log, error) {
+	// One event per line: counting lines first sizes the slice once.
+	l := &Log{Events: make([]Event, 0, bytes.Count(data, newline)+1)}
+	for line := 1; len(data) > 0; line++ {
+		b, rest, complete := bytes.Cut(data, newline)
+		data = rest
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 {
+			continue
+		}
+		l.Events = append(l.Events, Event{})
+		ev := &l.Events[len(l.Events)-1]
+		if jerr := json.Unmarshal(b, ev); jerr != nil || ev.Ev == "" {
+			*ev = Event{}
+			l.Events = l.Events[:len(l.Events)-1]
+			if !complete {
+				l.Truncated = true
+				break
 			}
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
+			if jerr == nil {
+				jerr = fmt.Errorf("missing field ev")
+			}
+			return nil, fmt.Errorf("line %d: %w", line, jerr)
 		}
 	}
-	sort.SliceStable(l.Events, func(i, j int) bool { return l.Events[i].T < l.Events[j].T })
+	sortByT(l.Events)
 	for i := range l.Events {
 		e := &l.Events[i]
 		switch e.Ev {
@@ -93,6 +95,50 @@ func Read(r io.Reader) (*Log, error) {
 		return nil, fmt.Errorf("history format %d is newer than this stansim reads (%d)", l.Start.Format, FormatVersion)
 	}
 	return l, nil
+}
+
+// sortByT sorts events by t, keeping file order among equal times. Events
+// are large, so it sorts (t, index) keys, unique and thus stable, and then
+// moves each event once, following the permutation's cycles.
+func sortByT(evs []Event) {
+	sorted := true
+	for i := 1; i < len(evs) && sorted; i++ {
+		sorted = evs[i].T >= evs[i-1].T
+	}
+	if sorted {
+		return
+	}
+	type key struct {
+		t int64
+		i int
+	}
+	keys := make([]key, len(evs))
+	for i := range evs {
+		keys[i] = key{evs[i].T, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.t, b.t); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	// Position k takes the event that was at keys[k].i; -1 marks placed.
+	for k := range keys {
+		if keys[k].i < 0 {
+			continue
+		}
+		tmp := evs[k]
+		for j := k; ; {
+			src := keys[j].i
+			keys[j].i = -1
+			if src == k {
+				evs[j] = tmp
+				break
+			}
+			evs[j] = evs[src]
+			j = src
+		}
+	}
 }
 
 // Reason is run_end's reason, or "interrupted" when the run left no run_end.

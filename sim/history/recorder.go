@@ -78,7 +78,9 @@ func (r *Recorder) Since(at time.Time) int64 {
 }
 
 // Close writes a final event (normally run_end), drains the queue, flushes
-// and stops the writer. It returns the first write error.
+// and stops the writer. It returns the first write error. Without Start (a
+// run that failed while connecting), t = 0 is the close and a bare run_start
+// goes first, so the history stays readable.
 func (r *Recorder) Close(at time.Time, last Event) error {
 	r.mu.Lock()
 	if r.closed {
@@ -88,6 +90,7 @@ func (r *Recorder) Close(at time.Time, last Event) error {
 	}
 	if !r.started {
 		r.zero, r.started = at, true
+		r.queue = append([]pending{{at: at, ev: Event{Ev: KindRunStart, Format: FormatVersion}}}, r.queue...)
 	}
 	r.queue = append(r.queue, pending{at: at, ev: last})
 	r.closed = true
