@@ -23,6 +23,8 @@ func Render(dir string, opt RenderOptions) (*analyze.Analysis, error) {
 		return nil, err
 	}
 	a := analyze.Analyze(l)
+	// Charts and reports draw from the analysis alone: let the raw events go.
+	l.Events = nil
 	if err := a.Summary.WriteFile(filepath.Join(dir, analyze.SummaryFile)); err != nil {
 		return a, fmt.Errorf("%s: %w", dir, err)
 	}

@@ -77,15 +77,16 @@ func parse(data []byte) (*Log, error) {
 		}
 	}
 	sortByT(l.Events)
+	// Start and End are copies, so a caller done with Events can drop them.
 	for i := range l.Events {
-		e := &l.Events[i]
+		e := l.Events[i]
 		switch e.Ev {
 		case KindRunStart:
 			if l.Start == nil {
-				l.Start = e
+				l.Start = &e
 			}
 		case KindRunEnd:
-			l.End = e
+			l.End = &e
 		}
 	}
 	if l.Start == nil {
