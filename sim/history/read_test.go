@@ -36,8 +36,8 @@ func TestReadSortsStablyByT(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("order:\n got %v\nwant %v", got, want)
 	}
-	if l.Start != &l.Events[1] || l.End != &l.Events[7] {
-		t.Errorf("Start/End do not point at the sorted run_start/run_end")
+	if !reflect.DeepEqual(*l.Start, l.Events[1]) || !reflect.DeepEqual(*l.End, l.Events[7]) {
+		t.Errorf("Start/End are not the run_start/run_end lines")
 	}
 	if l.Start.Scenario != "s" || l.Reason() != ReasonDone || l.Truncated {
 		t.Errorf("start %+v reason %q truncated %v", l.Start, l.Reason(), l.Truncated)
@@ -207,8 +207,8 @@ func TestReadSortMatchesStableSort(t *testing.T) {
 		if !reflect.DeepEqual(l.Events, want) {
 			t.Fatalf("iteration %d (%d events): not a stable sort by t", iter, n)
 		}
-		if l.Start != &l.Events[0] {
-			t.Fatalf("Start does not point into Events")
+		if !reflect.DeepEqual(*l.Start, l.Events[0]) {
+			t.Fatalf("Start is not the run_start line")
 		}
 	}
 }
