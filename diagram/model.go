@@ -1,0 +1,390 @@
+package diagram
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
+)
+
+// Lane kinds, in the order lanes are laid out.
+const (
+	lanePublisher = iota
+	laneChannel
+	laneMember
+)
+
+// lane is one column of the sequence diagram.
+type lane struct {
+	Name string // publisher, channel or member name
+	Role string // shown under the name
+	Kind int
+}
+
+// msgView is one published message as the diagram names it.
+type msgView struct {
+	M     *analyze.Message
+	Seq   uint64 // server sequence, inferred from publish order when never delivered
+	Label string // "#6 k1 v6"
+	Short string // "v6" on a single key, "k1 v6" otherwise
+}
+
+// send is one time the server handed a message to a member: a recorded
+// delivery, or a send to a dead member inferred from what happened next.
+type send struct {
+	T           int64
+	Member      string
+	Msg         *msgView
+	Redelivered bool
+	Cause       string // analyze.Cause* for redelivered copies
+	Inferred    bool   // never recorded: the member was dead
+}
+
+// bar is one stretch of processing on a member: from the moment its worker
+// took the message to the done (or to the member's death: Cut).
+type bar struct {
+	Member   string
+	From, To int64
+	Msg      *msgView
+	Done     bool
+	Cut      bool // ended by the member's death or the end of the run
+}
+
+// doneView is one done line; After lists the higher versions of the same
+// key that were done before it (out of order), in done order.
+type doneView struct {
+	Member      string
+	T           int64
+	Msg         *msgView
+	Redelivered bool
+	After       []*msgView
+}
+
+// panelView is everything one panel draws, derived from one analysis.
+type panelView struct {
+	Name, Title string
+	A           *analyze.Analysis
+	Lanes       []lane
+	Msgs        []*msgView // in publish order
+	Sends       []send     // in time order
+	Bars        []bar
+	Dones       []doneView // in time order
+	Deaths      []*analyze.Death
+	End         int64 // the run's last event
+	// Content is the time of the last thing worth drawing (a delivery, a
+	// done, a death or a removal).
+	Content  int64
+	MultiKey bool
+}
+
+// handOffSlack is how long after the server's removal of a dead member its
+// messages are still counted as handed off at removal (the server hands
+// them over about 100 ms after dropping the client; samples add their own
+// interval).
+const handOffSlack = int64(150e6)
+
+// newPanelView derives a panel from an analysis.
+func newPanelView(name, title string, a *analyze.Analysis) *panelView {
+	pv := &panelView{Name: name, Title: title, A: a, End: a.End, Deaths: a.Deaths}
+	if a.Log != nil && a.Log.End != nil {
+		pv.End = a.Log.End.T
+	}
+	pv.lanes()
+	pv.messages()
+	pv.sends()
+	pv.bars()
+	pv.dones()
+	pv.content()
+	return pv
+}
+
+func (pv *panelView) lanes() {
+	a := pv.A
+	for _, p := range a.Publishers() {
+		pv.Lanes = append(pv.Lanes, lane{Name: p, Role: "publisher", Kind: lanePublisher})
+	}
+	var chans []string
+	for _, m := range a.Messages {
+		if m.Channel != "" && !slices.Contains(chans, m.Channel) {
+			chans = append(chans, m.Channel)
+		}
+	}
+	for _, c := range chans {
+		pv.Lanes = append(pv.Lanes, lane{Name: c, Role: "channel (server)", Kind: laneChannel})
+	}
+	for _, mb := range a.Members {
+		role := "member"
+		if mb.Group != "" {
+			role = "group " + mb.Group
+		}
+		pv.Lanes = append(pv.Lanes, lane{Name: mb.Name, Role: role, Kind: laneMember})
+	}
+}
+
+// messages names every published message. Messages never delivered get
+// their server sequence from publish order when the channel's known
+// sequences follow it.
+func (pv *panelView) messages() {
+	a := pv.A
+	keys := map[string]bool{}
+	for _, m := range a.Messages {
+		keys[m.Key] = true
+	}
+	pv.MultiKey = len(keys) > 1
+	byChan := map[string][]*analyze.Message{}
+	var chans []string
+	for _, m := range a.Messages {
+		if _, ok := byChan[m.Channel]; !ok {
+			chans = append(chans, m.Channel)
+		}
+		byChan[m.Channel] = append(byChan[m.Channel], m)
+	}
+	seqs := map[*analyze.Message]uint64{}
+	for _, c := range chans {
+		ms := byChan[c]
+		offset, consistent, known := int64(0), true, false
+		for i, m := range ms {
+			if m.Seq == 0 {
+				continue
+			}
+			o := int64(m.Seq) - int64(i)
+			if known && o != offset {
+				consistent = false
+			}
+			offset, known = o, true
+		}
+		for i, m := range ms {
+			seqs[m] = m.Seq
+			if m.Seq == 0 && known && consistent && int64(i)+offset > 0 {
+				seqs[m] = uint64(int64(i) + offset)
+			}
+		}
+	}
+	for _, m := range a.Messages {
+		mv := &msgView{M: m, Seq: seqs[m]}
+		key := shortKey(m.Key, m.Pub)
+		mv.Short = fmt.Sprintf("v%d", m.Ver)
+		if pv.MultiKey {
+			mv.Short = key + " " + mv.Short
+		}
+		id := m.ID
+		if mv.Seq > 0 {
+			id = fmt.Sprintf("#%d", mv.Seq)
+		}
+		mv.Label = fmt.Sprintf("%s %s v%d", id, key, m.Ver)
+		pv.Msgs = append(pv.Msgs, mv)
+	}
+}
+
+// shortKey drops the publisher prefix the run gives keys: "tickets-k1" -> "k1".
+func shortKey(key, pub string) string {
+	if pub != "" && strings.HasPrefix(key, pub+"-") {
+		return strings.TrimPrefix(key, pub+"-")
+	}
+	return key
+}
+
+// sends lists recorded deliveries and infers the sends to dead members:
+// a message whose first delivery seen in a group is already flagged
+// redelivered went first to a member that recorded nothing, one that was
+// dead but still listed by the server.
+func (pv *panelView) sends() {
+	a := pv.A
+	sample := int64(0)
+	if a.Log != nil && a.Log.Start != nil {
+		sample = a.Log.Start.SampleInterval
+	}
+	for _, mv := range pv.Msgs {
+		m := mv.M
+		seenGroup := map[string]bool{}
+		for _, d := range m.Deliveries {
+			s := send{T: d.T, Member: d.Member, Msg: mv, Redelivered: d.Redelivered, Cause: d.Cause}
+			if !seenGroup[d.Group] && d.Redelivered && m.PublishT >= 0 {
+				if dead := pv.deadListed(d.Group, m.PublishT, d.T); dead != nil {
+					pv.inferred(mv, dead, d.Redeliveries, d.T)
+					s.Cause = causeAfter(dead, d.T, sample)
+				}
+			}
+			seenGroup[d.Group] = true
+			pv.Sends = append(pv.Sends, s)
+		}
+		if len(m.Deliveries) == 0 && m.Acked && m.PublishT >= 0 {
+			for _, g := range a.Groups() {
+				if dead := pv.deadListed(g, m.PublishT, pv.End); dead != nil {
+					pv.inferred(mv, dead, 0, pv.End)
+				}
+			}
+		}
+	}
+	sort.SliceStable(pv.Sends, func(i, j int) bool { return pv.Sends[i].T < pv.Sends[j].T })
+}
+
+// inferred adds the unseen sends of mv to a dead member: one at publish
+// time and, when the copy seen later had been redelivered more than once,
+// one more every AckWait.
+func (pv *panelView) inferred(mv *msgView, dead *analyze.Death, redeliveries int, before int64) {
+	t := mv.M.PublishT
+	pv.Sends = append(pv.Sends, send{T: t, Member: dead.Member, Msg: mv, Inferred: true})
+	wait := int64(pv.A.Settings.AckWait(dead.Group))
+	for k := 1; k < redeliveries && wait > 0; k++ {
+		rt := t + int64(k)*wait
+		if rt >= before-handOffSlack || (dead.Removed >= 0 && rt > dead.Removed) {
+			break
+		}
+		pv.Sends = append(pv.Sends, send{T: rt, Member: dead.Member, Msg: mv, Redelivered: true, Cause: analyze.CauseAckWait, Inferred: true})
+	}
+}
+
+// deadListed returns the latest death in group at or before the first
+// sighting whose member the server still listed when the message was
+// published (a little before the death counts: the member may have died
+// with the message on the wire).
+func (pv *panelView) deadListed(group string, published, seen int64) *analyze.Death {
+	var found *analyze.Death
+	for _, d := range pv.Deaths {
+		if d.Group != group || d.T > seen {
+			continue
+		}
+		if d.Removed >= 0 && d.Removed < published {
+			continue
+		}
+		if d.Kind == history.DeathGraceful && published > d.T {
+			continue // a closed member is dropped at once: nothing more is sent to it
+		}
+		found = d
+	}
+	return found
+}
+
+// causeAfter says why a copy delivered at t came after an unseen send to
+// the dead member: its Close(), its removal, or AckWait.
+func causeAfter(d *analyze.Death, t, sample int64) string {
+	switch {
+	case d.Kind == history.DeathGraceful:
+		return analyze.CauseClose
+	case d.Removed >= 0 && t >= d.Removed-sample-handOffSlack:
+		return analyze.CauseRemoval
+	}
+	return analyze.CauseAckWait
+}
+
+// bars rebuilds each member's processing: its worker takes messages in
+// arrival order, one at a time, so one starts when it arrives or when the
+// previous one is done, whichever is later.
+func (pv *panelView) bars() {
+	type arrival struct {
+		t    int64
+		mv   *msgView
+		done int64 // -1 when never done
+	}
+	byMember := map[string][]arrival{}
+	for _, mv := range pv.Msgs {
+		for _, d := range mv.M.Deliveries {
+			done := int64(-1)
+			if d.Done >= 0 {
+				done = mv.M.Dones[d.Done].T
+			}
+			byMember[d.Member] = append(byMember[d.Member], arrival{t: d.T, mv: mv, done: done})
+		}
+	}
+	for _, mb := range pv.A.Members {
+		arr := byMember[mb.Name]
+		sort.SliceStable(arr, func(i, j int) bool { return arr[i].t < arr[j].t })
+		for _, sp := range mb.Spans {
+			end := pv.End
+			if sp.Down >= 0 {
+				end = sp.Down
+			}
+			for _, d := range pv.Deaths {
+				if d.Member == mb.Name && d.T >= sp.Up && d.T <= end {
+					end = d.T
+					break
+				}
+			}
+			free := sp.Up
+			for _, ar := range arr {
+				if ar.t < sp.Up || ar.t > end {
+					continue
+				}
+				start := max(ar.t, free)
+				if ar.done >= 0 {
+					start = min(start, ar.done)
+					pv.Bars = append(pv.Bars, bar{Member: mb.Name, From: start, To: ar.done, Msg: ar.mv, Done: true})
+					free = ar.done
+					continue
+				}
+				if start < end {
+					pv.Bars = append(pv.Bars, bar{Member: mb.Name, From: start, To: end, Msg: ar.mv, Cut: true})
+				}
+				free = end
+			}
+		}
+	}
+}
+
+// dones lists every done with the newer versions done before it.
+func (pv *panelView) dones() {
+	byMsg := map[*analyze.Message]*msgView{}
+	for _, mv := range pv.Msgs {
+		byMsg[mv.M] = mv
+	}
+	after := map[*analyze.Message][]*msgView{}
+	for _, inv := range pv.A.Inversions {
+		after[inv.Late] = append(after[inv.Late], byMsg[inv.Early])
+	}
+	for m, l := range after {
+		sort.SliceStable(l, func(i, j int) bool { return l[i].M.Ver < l[j].M.Ver })
+		after[m] = l
+	}
+	for _, mv := range pv.Msgs {
+		for i, d := range mv.M.Dones {
+			dv := doneView{Member: d.Member, T: d.T, Msg: mv}
+			if d.Delivery >= 0 {
+				dv.Redelivered = mv.M.Deliveries[d.Delivery].Redelivered
+			}
+			if i == 0 {
+				dv.After = after[mv.M]
+			}
+			pv.Dones = append(pv.Dones, dv)
+		}
+	}
+	sort.SliceStable(pv.Dones, func(i, j int) bool { return pv.Dones[i].T < pv.Dones[j].T })
+}
+
+func (pv *panelView) content() {
+	c := int64(0)
+	for _, s := range pv.Sends {
+		c = max(c, s.T)
+	}
+	for _, b := range pv.Bars {
+		if b.Done {
+			c = max(c, b.To)
+		}
+	}
+	for _, d := range pv.Deaths {
+		c = max(c, d.T)
+		if d.Removed >= 0 {
+			c = max(c, d.Removed)
+		}
+		if d.Restart >= 0 {
+			c = max(c, d.Restart)
+		}
+	}
+	for _, m := range pv.Msgs {
+		c = max(c, m.M.PublishT)
+	}
+	pv.Content = min(c, max(pv.End, c))
+}
+
+// lane returns the index of the named lane of the given kind, or -1.
+func (pv *panelView) lane(kind int, name string) int {
+	for i, l := range pv.Lanes {
+		if l.Kind == kind && l.Name == name {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,124 @@
+package diagram
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stansim/stansim/sim/scenario"
+)
+
+// Preset is one built-in course diagram: one or two small scenarios run
+// against the real server and drawn side by side on one canvas.
+type Preset struct {
+	Name  string // names the output files: <Name>.svg, .png, .pdf, .mmd
+	Title string // the figure's title
+	// About is a one-line description for the preset list.
+	About  string
+	Panels []Panel
+}
+
+// Panel is one scenario of a preset, drawn as one sequence diagram.
+type Panel struct {
+	Name  string // the run folder's name: <runs>/<preset>/<Name>/
+	Title string // the panel's heading
+	// Scenario is a single scenario mapping (scenario.ParseScenario). Its
+	// seed is replaced by Options.Seed when that is set.
+	Scenario string
+
+	scenario *scenario.Scenario // a given scenario (FromScenario), used instead of Scenario
+}
+
+// Presets lists the built-in diagrams in display order.
+var Presets = []Preset{
+	{
+		Name:  "graceful-vs-forced",
+		Title: "Graceful Close() vs forced kill: when does the server let go?",
+		About: "two panels: a member calls Close() / a member is killed without Close()",
+		Panels: []Panel{
+			{Name: "graceful", Title: "graceful: orders-2 calls Close()", Scenario: scenarioGraceful},
+			{Name: "forced", Title: "forced: orders-2 is killed (no Close())", Scenario: scenarioForced},
+		},
+	},
+	{
+		Name:  "ackwait-redelivery",
+		Title: "A killed listener's messages come back after AckWait",
+		About: "forced kill with slow heartbeats: messages are redelivered when AckWait expires",
+		Panels: []Panel{
+			{Name: "ackwait", Title: "forced kill, heartbeats 5s x 3, AckWait 2s", Scenario: scenarioAckWait},
+		},
+	},
+	{
+		Name:  "out-of-order",
+		Title: "One key, one killed listener: versions are processed out of order",
+		About: "one key, forced kill: an old version is done after newer ones",
+		Panels: []Panel{
+			{Name: "reorder", Title: "one key, orders-2 killed", Scenario: scenarioOutOfOrder},
+		},
+	},
+}
+
+// Lookup returns the preset with the given name.
+func Lookup(name string) (Preset, error) {
+	for _, p := range Presets {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return Preset{}, fmt.Errorf("unknown preset %q (presets: %s)", name, strings.Join(PresetNames(), ", "))
+}
+
+// PresetNames lists the preset names in order.
+func PresetNames() []string {
+	names := make([]string, len(Presets))
+	for i, p := range Presets {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// The built-in scenarios. Small on purpose: one publisher at 5 msg/s, ten
+// messages on one key, two members whose processing takes a few hundred ms
+// so that a message is in flight when one of them dies. A uniform
+// processing time makes --seed change the run.
+const (
+	scenarioGraceful = `name: graceful
+description: orders-2 calls Close() at 1.1 s (a SIGTERM handler)
+seed: 1
+duration: 8s
+sample_interval: 20ms
+server: {heartbeat: {interval: 500ms, timeout: 500ms, fail_count: 2}}
+publishers: [{name: tickets, channel: ticket.updated, count: 10, rate: 5, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 30s, process_time: {uniform: [250ms, 450ms]}}]
+faults: [{at: 1100ms, member: orders-2, death: graceful}]
+`
+	scenarioForced = `name: forced
+description: orders-2 is killed at 1.1 s without Close() (SIGKILL); heartbeats 500ms, 500ms, 2 failures
+seed: 1
+duration: 8s
+sample_interval: 20ms
+server: {heartbeat: {interval: 500ms, timeout: 500ms, fail_count: 2}}
+publishers: [{name: tickets, channel: ticket.updated, count: 10, rate: 5, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 30s, process_time: {uniform: [250ms, 450ms]}}]
+faults: [{at: 1100ms, member: orders-2, death: forced}]
+`
+	scenarioAckWait = `name: ackwait
+description: orders-2 is killed at 1.1 s; heartbeats 5s, 5s, 3 failures keep it listed for the whole run, so AckWait (2s) decides
+seed: 1
+duration: 4500ms
+sample_interval: 50ms
+server: {heartbeat: {interval: 5s, timeout: 5s, fail_count: 3}}
+publishers: [{name: tickets, channel: ticket.updated, count: 10, rate: 5, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 2s, process_time: {uniform: [150ms, 250ms]}}]
+faults: [{at: 1100ms, member: orders-2, death: forced}]
+`
+	scenarioOutOfOrder = `name: reorder
+description: one key; orders-2 is killed at 0.7 s; heartbeats 250ms, 250ms, 2 failures
+seed: 1
+duration: 8s
+sample_interval: 20ms
+server: {heartbeat: {interval: 250ms, timeout: 250ms, fail_count: 2}}
+publishers: [{name: tickets, channel: ticket.updated, count: 8, rate: 5, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 30s, process_time: {uniform: [200ms, 300ms]}}]
+faults: [{at: 700ms, member: orders-2, death: forced}]
+`
+)

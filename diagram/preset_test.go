@@ -1,0 +1,231 @@
+package diagram
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/simtest"
+)
+
+// Margins for a shared, noisy machine (as in sim/run's phenomenon tests):
+// they widen only the upper bounds of delays the server decides.
+const (
+	schedMargin  = 400 * time.Millisecond
+	earlyRedeliv = 15 * time.Millisecond // the server redelivers up to 15 ms early
+)
+
+// makePreset runs a preset for real into a temporary folder, with the
+// runs kept apart from the figures as the docs command does.
+func makePreset(t *testing.T, name string, seed int64) *Result {
+	t.Helper()
+	p, err := Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	opt := Options{Out: filepath.Join(dir, "out"), Runs: filepath.Join(dir, "runs"), Seed: &seed, NoServerLog: true}
+	res, err := Make(context.Background(), p, opt)
+	if err != nil {
+		t.Fatalf("make %s: %v", name, err)
+	}
+	for _, f := range res.Files {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+		if filepath.Dir(f) != opt.Out {
+			t.Errorf("%s not in %s", f, opt.Out)
+		}
+	}
+	if len(res.Files) != len(AllFormats) {
+		t.Errorf("files = %v", res.Files)
+	}
+	if err := checkMermaid(res.Mermaid); err != nil {
+		t.Errorf("mermaid: %v", err)
+	}
+	for _, pn := range res.Panels {
+		if _, err := os.Stat(filepath.Join(pn.Dir, history.FileName)); err != nil {
+			t.Errorf("panel %s: no history kept: %v", pn.Name, err)
+		}
+		if got := pn.Analysis.Log.Start.Seed; got == nil || *got != seed {
+			t.Errorf("panel %s ran with seed %v, want %d", pn.Name, got, seed)
+		}
+	}
+	// The runs redraw to the same figure.
+	again, err := Redraw(res.RunDir, Options{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Caption != res.Caption || again.Mermaid != res.Mermaid {
+		t.Error("Redraw of the runs differs from Make")
+	}
+	t.Logf("%s caption: %s", name, res.Caption)
+	return res
+}
+
+func ns(d int64) time.Duration { return time.Duration(d) }
+
+// handOffsWithin checks that every hand-off came to the survivor, flagged
+// redelivered, for the given cause, between lo and hi after the death.
+func handOffsWithin(t *testing.T, st Story, cause string, lo, hi time.Duration) {
+	t.Helper()
+	if len(st.Held) == 0 {
+		t.Fatalf("%s: the member held no message when it died: the story is gone", st.Panel)
+	}
+	if len(st.HandOffs) < len(st.Held) {
+		t.Fatalf("%s: %d messages held, %d handed off", st.Panel, len(st.Held), len(st.HandOffs))
+	}
+	for _, h := range st.HandOffs {
+		if h.Cause != cause {
+			t.Errorf("%s: %s handed off for %q, want %q", st.Panel, h.Msg, h.Cause, cause)
+		}
+		if err := simtest.Within("hand-off of "+h.Msg.String(), ns(h.T-st.Death.T), lo, hi); err != nil {
+			t.Errorf("%s: %v", st.Panel, err)
+		}
+	}
+}
+
+// Graceful: dropped at once, its message handed over ~100 ms later.
+// Forced: listed between F·I and (F+1)·I, handed over only at removal.
+func TestPresetGracefulVsForced(t *testing.T) {
+	t.Parallel()
+	res := makePreset(t, "graceful-vs-forced", 1)
+	if len(res.Panels) != 2 {
+		t.Fatalf("%d panels", len(res.Panels))
+	}
+	g, f := res.Panels[0].Story, res.Panels[1].Story
+	if g.Death == nil || g.Death.Kind != history.DeathGraceful || f.Death == nil || f.Death.Kind != history.DeathForced {
+		t.Fatalf("deaths: %+v, %+v", g.Death, f.Death)
+	}
+	if err := simtest.Within("graceful zombie window", g.Window, 0, 300*time.Millisecond); err != nil {
+		t.Error(err)
+	}
+	handOffsWithin(t, g, analyze.CauseClose, 0, 500*time.Millisecond)
+
+	sample := time.Duration(res.Panels[1].Analysis.Log.Start.SampleInterval)
+	lo, hi := f.Heartbeat.RemovalWindow()
+	if err := simtest.Within("forced zombie window", f.Window, lo-sample, hi+sample+schedMargin); err != nil {
+		t.Error(err)
+	}
+	handOffsWithin(t, f, analyze.CauseRemoval, f.Window-sample-time.Duration(handOffSlack), f.Window+schedMargin)
+	if res.Panels[1].Analysis.Summary.OutOfOrder.Inversions == 0 {
+		t.Error("forced panel: no version done out of order")
+	}
+}
+
+// Slow heartbeats keep the dead member listed; each of its messages comes
+// back a whole number of AckWaits after it was sent, after newer versions.
+func TestPresetAckWaitRedelivery(t *testing.T) {
+	t.Parallel()
+	res := makePreset(t, "ackwait-redelivery", 1)
+	st := res.Panels[0].Story
+	a := res.Panels[0].Analysis
+	if st.Death == nil || st.Death.Kind != history.DeathForced {
+		t.Fatalf("death %+v", st.Death)
+	}
+	if st.Window >= 0 {
+		t.Errorf("the server dropped the member after %v, before heartbeats could fail", st.Window)
+	}
+	if len(st.HandOffs) == 0 {
+		t.Fatal("nothing came back after AckWait")
+	}
+	for _, h := range st.HandOffs {
+		if h.Cause != analyze.CauseAckWait {
+			t.Errorf("%s: cause %q, want ackwait", h.Msg, h.Cause)
+		}
+		// The first send: the recorded delivery to the dead member, or
+		// the publish when it never saw it.
+		sent := h.Msg.PublishT
+		for _, d := range h.Msg.Deliveries {
+			if d.Member == st.Death.Member {
+				sent = d.T
+				break
+			}
+		}
+		wait := ns(h.T - sent)
+		k := max((wait+st.AckWait/2)/st.AckWait, 1)
+		if err := simtest.Within("redelivery of "+h.Msg.String(), wait, k*st.AckWait-earlyRedeliv, k*st.AckWait+schedMargin); err != nil {
+			t.Error(err)
+		}
+	}
+	if a.Summary.OutOfOrder.Inversions == 0 {
+		t.Error("no version done out of order")
+	}
+}
+
+// One key: an old version is done after newer ones.
+func TestPresetOutOfOrder(t *testing.T) {
+	t.Parallel()
+	res := makePreset(t, "out-of-order", 1)
+	a := res.Panels[0].Analysis
+	if got := a.Summary.OutOfOrder; got.Inversions == 0 || got.KeysAffected != 1 {
+		t.Errorf("out of order = %+v, want inversions on the one key", got)
+	}
+	st := res.Panels[0].Story
+	if len(st.Late) == 0 || len(st.Late[0].After) < 2 {
+		t.Errorf("late = %+v, want a version done after at least two newer ones", st.Late)
+	}
+	lo, hi := st.Heartbeat.RemovalWindow()
+	sample := time.Duration(a.Log.Start.SampleInterval)
+	if err := simtest.Within("zombie window", st.Window, lo-sample, hi+sample+schedMargin); err != nil {
+		t.Error(err)
+	}
+}
+
+// --seed changes the run: another seed gives other processing times.
+func TestSeedChangesTheRun(t *testing.T) {
+	t.Parallel()
+	p, _ := Lookup("out-of-order")
+	var dones [2][]int64
+	for i, seed := range []int64{1, 2} {
+		dir := t.TempDir()
+		res, err := Make(context.Background(), p, Options{Out: dir, Seed: &seed, Formats: []string{"mmd"}, NoServerLog: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range res.Panels[0].Analysis.Messages {
+			if d := m.FirstDone(); d != nil {
+				dones[i] = append(dones[i], d.T-m.Deliveries[d.Delivery].T)
+			}
+		}
+	}
+	same := len(dones[0]) == len(dones[1])
+	for i := 0; same && i < len(dones[0]); i++ {
+		// Deliver-to-done times differ by far more than scheduling noise
+		// when the sampled processing times differ.
+		if diff := dones[0][i] - dones[1][i]; diff > 20*ms || diff < -20*ms {
+			same = false
+		}
+	}
+	if same {
+		t.Errorf("seeds 1 and 2 gave the same processing times: %v", dones[0])
+	}
+}
+
+// An interrupted Make keeps the partial histories and draws nothing.
+func TestMakeInterrupted(t *testing.T) {
+	t.Parallel()
+	p, _ := Lookup("ackwait-redelivery")
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	out := t.TempDir()
+	res, err := Make(ctx, p, Options{Out: out, NoServerLog: true})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	l, err := history.ReadDir(filepath.Join(res.RunDir, "ackwait"))
+	if err != nil {
+		t.Fatalf("partial history: %v", err)
+	}
+	if l.Reason() != history.ReasonInterrupted {
+		t.Errorf("reason %q, want interrupted", l.Reason())
+	}
+	if _, err := os.Stat(filepath.Join(out, "ackwait-redelivery.svg")); err == nil {
+		t.Error("a figure was drawn from an interrupted run")
+	}
+}

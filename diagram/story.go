@@ -1,0 +1,298 @@
+package diagram
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/stansim/stansim/sim/analyze"
+)
+
+// Story is what one panel shows, in numbers: the first death, how long the
+// server kept listing the dead member, what it held and was sent, where
+// those messages went, and which versions were done out of order.
+type Story struct {
+	Panel string
+	// Death is the panel's first death (nil when nothing died).
+	Death *analyze.Death
+	// Window is how long the server still listed the dead member after its
+	// death; -1 when it still listed it at the end of the run.
+	Window time.Duration
+	// Heartbeat and AckWait are the run's settings (AckWait of the dead
+	// member's group).
+	Heartbeat analyze.Heartbeat
+	AckWait   time.Duration
+	// Held are the messages the member had received but not finished when
+	// it died; SentToDead the ones the server sent it afterwards (inferred:
+	// a dead member records nothing).
+	Held, SentToDead []*analyze.Message
+	// HandOffs are the redelivered copies of those messages that another
+	// member received, in time order.
+	HandOffs []HandOff
+	// Late lists the out-of-order dones: a version done after newer ones.
+	Late []Late
+	// DoneOrder is the order versions were first done in, per key.
+	DoneOrder map[string][]int
+}
+
+// HandOff is one redelivered copy of a dead member's message.
+type HandOff struct {
+	Msg    *analyze.Message
+	Member string
+	T      int64
+	Cause  string // analyze.Cause*
+}
+
+// Late is a message done after newer versions of its key.
+type Late struct {
+	Msg   *analyze.Message
+	After []*analyze.Message // in version order
+}
+
+// story derives a panel's Story.
+func (pv *panelView) story() Story {
+	st := Story{Panel: pv.Name, Window: -1, Heartbeat: pv.A.Settings.Heartbeat, DoneOrder: map[string][]int{}}
+	for _, d := range pv.Dones {
+		if d.Msg.M.FirstDone() != nil && d.Msg.M.FirstDone().T == d.T {
+			st.DoneOrder[d.Msg.M.Key] = append(st.DoneOrder[d.Msg.M.Key], d.Msg.M.Ver)
+		}
+		if len(d.After) > 0 {
+			l := Late{Msg: d.Msg.M}
+			for _, a := range d.After {
+				l.After = append(l.After, a.M)
+			}
+			st.Late = append(st.Late, l)
+		}
+	}
+	if len(pv.Deaths) == 0 {
+		return st
+	}
+	d := pv.Deaths[0]
+	st.Death = d
+	st.AckWait = pv.A.Settings.AckWait(d.Group)
+	if d.Removed >= 0 {
+		st.Window = time.Duration(d.Removed - d.T)
+	}
+	mine := map[*analyze.Message]bool{}
+	for _, mv := range pv.Msgs {
+		got, finished := false, false
+		for _, dl := range mv.M.Deliveries {
+			if dl.Member == d.Member && dl.T <= d.T {
+				got = true
+			}
+		}
+		for _, dn := range mv.M.Dones {
+			if dn.Member == d.Member && dn.T <= d.T {
+				finished = true
+			}
+		}
+		if got && !finished {
+			st.Held = append(st.Held, mv.M)
+			mine[mv.M] = true
+		}
+	}
+	for _, s := range pv.Sends {
+		if s.Inferred && s.Member == d.Member && !s.Redelivered && !mine[s.Msg.M] {
+			st.SentToDead = append(st.SentToDead, s.Msg.M)
+			mine[s.Msg.M] = true
+		}
+	}
+	for _, s := range pv.Sends {
+		if mine[s.Msg.M] && s.Redelivered && !s.Inferred && s.Member != d.Member && s.T >= d.T {
+			st.HandOffs = append(st.HandOffs, HandOff{Msg: s.Msg.M, Member: s.Member, T: s.T, Cause: s.Cause})
+			delete(mine, s.Msg.M) // the first copy that got through
+		}
+	}
+	sort.SliceStable(st.HandOffs, func(i, j int) bool { return st.HandOffs[i].T < st.HandOffs[j].T })
+	return st
+}
+
+// caption tells the figure's story in a few plain sentences with the
+// measured numbers. Two panels are introduced as left and right.
+func caption(pvs []*panelView) string {
+	var parts []string
+	for i, pv := range pvs {
+		s := storyText(pv)
+		if len(pvs) == 2 {
+			s = []string{"Left", "Right"}[i] + ": " + s
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+// storyText is one panel's sentences: the death and what the server did
+// about it, then where the messages went and what that did to the order.
+func storyText(pv *panelView) string {
+	st := pv.story()
+	d := st.Death
+	if d == nil {
+		if len(st.Late) == 0 {
+			return "No member died: every message was done once, in version order."
+		}
+		return "No member died, yet " + lateText(pv, st) + "."
+	}
+	var b strings.Builder
+	var server []string // what the server did, joined "a, b and c"
+	switch d.Kind {
+	case "graceful":
+		fmt.Fprintf(&b, "%s called Close() at %s%s", d.Member, fmtSeconds(d.T), heldText(pv, st.Held))
+		if st.Window >= 0 {
+			server = append(server, "the server dropped it within "+fmtDur(int64(st.Window)))
+		}
+	default:
+		fmt.Fprintf(&b, "%s was killed at %s without Close()%s", d.Member, fmtSeconds(d.T), heldText(pv, st.Held))
+		hb := ""
+		if h := st.Heartbeat; h.Interval > 0 {
+			lo, hi := h.RemovalWindow()
+			hb = fmt.Sprintf(" (heartbeats every %s, %d misses allowed: removal %s-%s s after the death)",
+				trimSeconds(h.Interval.Seconds())+" s", h.FailCount, trimSeconds(lo.Seconds()), trimSeconds(hi.Seconds()))
+		}
+		if st.Window >= 0 {
+			server = append(server, fmt.Sprintf("the server kept listing it for %s%s", fmtDur(int64(st.Window)), hb))
+		} else {
+			server = append(server, fmt.Sprintf("the server still listed it when the run ended at %s%s", fmtSeconds(pv.End), hb))
+		}
+		if len(st.SentToDead) > 0 {
+			server = append(server, "even sent it "+msgList(pv, st.SentToDead))
+		}
+	}
+	h, sep := handOffText(pv, st)
+	if h != "" && !sep {
+		server = append(server, h)
+	}
+	if len(server) > 0 {
+		b.WriteString("; " + joinAnd(server))
+	}
+	if h != "" && sep {
+		b.WriteString(". " + upperFirst(h))
+	}
+	b.WriteString(".")
+	if d.Restart >= 0 {
+		fmt.Fprintf(&b, " %s came back at %s with a new client id.", d.Member, fmtSeconds(d.Restart))
+	}
+	switch {
+	case len(st.Late) > 0:
+		b.WriteString(" " + upperFirst(lateText(pv, st)) + ".")
+	case len(st.HandOffs) > 0:
+		b.WriteString(" Every version was still done in order.")
+	}
+	return b.String()
+}
+
+func heldText(pv *panelView, held []*analyze.Message) string {
+	if len(held) == 0 {
+		return ""
+	}
+	return ", holding " + msgList(pv, held)
+}
+
+// handOffText says where the dead member's messages went and when: a
+// clause of the server's sentence, or (sep) a sentence of its own.
+func handOffText(pv *panelView, st Story) (text string, sep bool) {
+	if len(st.HandOffs) == 0 {
+		if len(st.Held)+len(st.SentToDead) == 0 {
+			return "", false
+		}
+		return "its messages had reached no other member when the run ended", true
+	}
+	first, last := st.HandOffs[0], st.HandOffs[len(st.HandOffs)-1]
+	sameTime := last.T-first.T < int64(60e6)
+	sameMember := true
+	var msgs []*analyze.Message
+	for _, h := range st.HandOffs {
+		sameMember = sameMember && h.Member == first.Member
+		msgs = append(msgs, h.Msg)
+	}
+	switch {
+	case sameTime && sameMember && first.Cause == analyze.CauseClose:
+		return fmt.Sprintf("handed %s to %s %s later", msgList(pv, msgs), first.Member, fmtDur(first.T-st.Death.T)), false
+	case sameTime && sameMember && first.Cause == analyze.CauseRemoval:
+		return fmt.Sprintf("handed %s to %s only when it dropped it, at %s", msgList(pv, msgs), first.Member, fmtSeconds(first.T)), false
+	}
+	var each []string
+	for i, h := range st.HandOffs {
+		to := ""
+		if i == 0 || h.Member != st.HandOffs[i-1].Member {
+			to = " to " + h.Member
+		}
+		each = append(each, fmt.Sprintf("%s%s at %s", label(pv, h.Msg), to, fmtSeconds(h.T)))
+	}
+	why := ""
+	if allCause(st.HandOffs, analyze.CauseAckWait) && st.AckWait > 0 {
+		each := ", each"
+		if len(st.HandOffs) == 1 {
+			each = ","
+		}
+		why = fmt.Sprintf("%s when its AckWait (%s s) ran out", each, trimSeconds(st.AckWait.Seconds()))
+	}
+	return "it redelivered " + joinAnd(each) + why, true
+}
+
+func allCause(hs []HandOff, cause string) bool {
+	for _, h := range hs {
+		if h.Cause != cause {
+			return false
+		}
+	}
+	return true
+}
+
+// lateText: "so v6 was done after v7, v9, v10, and v8 after v9, v10".
+func lateText(pv *panelView, st Story) string {
+	var parts []string
+	for i, l := range st.Late {
+		var after []string
+		for _, a := range l.After {
+			after = append(after, short(pv, a))
+		}
+		verb := " after "
+		if i == 0 {
+			verb = " was done after "
+		}
+		parts = append(parts, short(pv, l.Msg)+verb+strings.Join(after, ", "))
+	}
+	if len(parts) > 2 {
+		parts = append(parts[:2], fmt.Sprintf("%d more came late", len(parts)-2))
+	}
+	return "so " + strings.Join(parts, ", and ")
+}
+
+func (pv *panelView) view(m *analyze.Message) *msgView {
+	for _, mv := range pv.Msgs {
+		if mv.M == m {
+			return mv
+		}
+	}
+	return &msgView{M: m, Label: m.ID, Short: fmt.Sprintf("v%d", m.Ver)}
+}
+
+func label(pv *panelView, m *analyze.Message) string { return pv.view(m).idOrShort() }
+func short(pv *panelView, m *analyze.Message) string { return pv.view(m).Short }
+
+// msgList names messages by server sequence: "#6", "#6 and #8".
+func msgList(pv *panelView, ms []*analyze.Message) string {
+	var s []string
+	for _, m := range ms {
+		s = append(s, pv.view(m).idOrShort())
+	}
+	return joinAnd(s)
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
