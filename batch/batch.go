@@ -162,6 +162,7 @@ func runOne(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config, 
 	a, rerr := Render(dir, RenderOptions{SummaryOnly: ctx.Err() != nil})
 	if a != nil {
 		o.Summary = &a.Summary
+		bar.update(a.Summary.Published, a.Summary.Processed)
 	}
 	o.Err = errors.Join(o.Err, rerr)
 	bar.finish(fmt.Sprintf("%s in %.1fs", o.Reason, time.Since(start).Seconds()))

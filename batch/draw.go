@@ -8,7 +8,7 @@ import (
 
 // drawAll writes the charts, then the reports that inline them.
 func drawAll(dir string, a *analyze.Analysis, opt RenderOptions) error {
-	if err := plots.Draw(a, dir, plots.Options{Formats: opt.Formats}); err != nil {
+	if err := plots.Draw(a, dir, plots.Options{Formats: opt.Formats, Window: opt.Window}); err != nil {
 		return err
 	}
 	return report.Scenario(dir, a)

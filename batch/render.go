@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
 	"github.com/stansim/stansim/sim/history"
@@ -13,6 +14,9 @@ import (
 type RenderOptions struct {
 	SummaryOnly bool     // write summary.json only (after an interrupt)
 	Formats     []string // chart formats; default svg and png
+	// Window is the timeline's run-time window; nil chooses one around the
+	// first death.
+	Window *[2]time.Duration
 }
 
 // Render rebuilds a scenario folder's summary, charts and reports from its

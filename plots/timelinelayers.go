@@ -74,7 +74,8 @@ func (tl *timeline) zombies() (Bands, []Label) {
 			continue // dropped at once: nothing to shade
 		}
 		tl.seen["zombie"] = true
-		bs = append(bs, Band{X0: secs(d.T), X1: secs(end), Y0: y - 0.36, Y1: y + 0.36,
+		// Clipped to the window: a band must not run past the axes.
+		bs = append(bs, Band{X0: secs(max(d.T, tl.from)), X1: secs(min(end, tl.to)), Y0: y - 0.36, Y1: y + 0.36,
 			Fill:    Alpha(ColorForced, 46),
 			Outline: draw.LineStyle{Color: Alpha(ColorForced, 160), Width: 0.6, Dashes: []vg.Length{3, 2}}})
 		mid := (secs(max(d.T, tl.from)) + secs(min(end, tl.to))) / 2

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/stansim/stansim/batch"
 )
@@ -11,6 +13,7 @@ import (
 func cmdReport(args []string) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	pdf := fs.Bool("pdf", false, "also write PDF charts")
+	window := fs.String("window", "", "timeline window in run time, FROM,TO (e.g. 1s,3.5s); default: around the first death")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return inputError(err)
@@ -21,6 +24,13 @@ func cmdReport(args []string) int {
 	opt := batch.RenderOptions{}
 	if *pdf {
 		opt.Formats = []string{"svg", "png", "pdf"}
+	}
+	if *window != "" {
+		w, err := parseWindow(*window)
+		if err != nil {
+			return inputError(usageError{"--window: " + err.Error()})
+		}
+		opt.Window = &w
 	}
 	res, err := batch.Rebuild(pos[0], opt)
 	if err != nil {
@@ -37,4 +47,24 @@ func cmdReport(args []string) int {
 		fmt.Println("report:", abs(pos[0]))
 	}
 	return exitOK
+}
+
+// parseWindow reads "FROM,TO" as two durations with FROM < TO.
+func parseWindow(v string) ([2]time.Duration, error) {
+	var w [2]time.Duration
+	from, to, ok := strings.Cut(v, ",")
+	if !ok {
+		return w, fmt.Errorf("%q: want FROM,TO such as 1s,3.5s", v)
+	}
+	for i, part := range []string{from, to} {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil {
+			return w, fmt.Errorf("%q: %w", v, err)
+		}
+		w[i] = d
+	}
+	if w[0] < 0 || w[0] >= w[1] {
+		return w, fmt.Errorf("%q: FROM must be >= 0 and before TO", v)
+	}
+	return w, nil
 }

@@ -90,7 +90,3 @@ func abs(p string) string {
 	return p
 }
 
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
