@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/plot/vg"
+
+	"github.com/stansim/stansim/plots"
 )
 
 // timeWindow is the time span every panel of a figure shows, and its scale.
@@ -107,25 +109,12 @@ func (pl *placer) place(w, h vg.Length, cands []vg.Point) (at vg.Point, clear bo
 	return c, false
 }
 
-// wrap breaks txt into lines no wider than width.
+// wrap breaks txt into lines no wider than width, keeping each number
+// with its unit.
 func wrap(s textStyle, txt string, width vg.Length) []string {
 	var lines []string
 	for _, para := range strings.Split(txt, "\n") {
-		words := glueUnits(strings.Fields(para))
-		cur := ""
-		for _, w := range words {
-			next := w
-			if cur != "" {
-				next = cur + " " + w
-			}
-			if cur != "" && s.width(next) > width {
-				lines = append(lines, cur)
-				cur = w
-				continue
-			}
-			cur = next
-		}
-		lines = append(lines, cur)
+		lines = append(lines, plots.WrapWords(glueUnits(strings.Fields(para)), width, s.width)...)
 	}
 	return lines
 }

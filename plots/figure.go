@@ -144,23 +144,29 @@ func (f *Figure) drawPanels(area draw.Canvas) {
 func wrap(st draw.TextStyle, txt string, w vg.Length) []string {
 	var lines []string
 	for _, para := range strings.Split(txt, "\n") {
-		words := strings.Fields(para)
-		cur := ""
-		for _, word := range words {
-			next := word
-			if cur != "" {
-				next = cur + " " + word
-			}
-			if cur != "" && st.Width(next) > w {
-				lines = append(lines, cur)
-				cur = word
-				continue
-			}
-			cur = next
-		}
-		lines = append(lines, cur)
+		lines = append(lines, WrapWords(strings.Fields(para), w, st.Width)...)
 	}
 	return lines
+}
+
+// WrapWords fills lines no wider than w with words, as measured; a word
+// wider than w gets a line of its own. Shared with the course diagrams.
+func WrapWords(words []string, w vg.Length, measure func(string) vg.Length) []string {
+	var lines []string
+	cur := ""
+	for _, word := range words {
+		next := word
+		if cur != "" {
+			next = cur + " " + word
+		}
+		if cur != "" && measure(next) > w {
+			lines = append(lines, cur)
+			cur = word
+			continue
+		}
+		cur = next
+	}
+	return append(lines, cur)
 }
 
 // withRunNote prefixes sub with how the run ended when it did not finish.
