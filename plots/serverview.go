@@ -105,8 +105,11 @@ func ServerView(a *analyze.Analysis, opt Options) (*Figure, error) {
 }
 
 func deathNoun(kind string) string {
-	if kind == "graceful" {
+	switch kind {
+	case "graceful":
 		return "closed"
+	case "hang":
+		return "hung"
 	}
 	return "killed"
 }
@@ -141,8 +144,11 @@ func serverViewSubtitle(a *analyze.Analysis) string {
 }
 
 func deathEvent(kind string) string {
-	if kind == "graceful" {
+	switch kind {
+	case "graceful":
 		return "graceful close"
+	case "hang":
+		return "hang (SIGSTOP)"
 	}
 	return "forced kill"
 }

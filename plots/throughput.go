@@ -181,9 +181,10 @@ func overlayFaults(a *analyze.Analysis, ps []*plot.Plot) func(y float64) []Label
 }
 
 func faultLegend(a *analyze.Analysis) []LegendEntry {
-	var forced, graceful, zombie, restart bool
+	var forced, hang, graceful, zombie, restart bool
 	for _, d := range a.Deaths {
-		forced = forced || d.Kind != "graceful"
+		forced = forced || (d.Kind != "graceful" && d.Kind != "hang")
+		hang = hang || d.Kind == "hang"
 		graceful = graceful || d.Kind == "graceful"
 		zombie = zombie || d.Removed < 0 || d.Removed > d.T
 		restart = restart || d.Restart >= 0
@@ -191,6 +192,9 @@ func faultLegend(a *analyze.Analysis) []LegendEntry {
 	var es []LegendEntry
 	if forced {
 		es = append(es, LegendEntry{Label: "forced kill", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorForced, Width: 1.2, Dashes: []vg.Length{4, 2}}}})
+	}
+	if hang {
+		es = append(es, LegendEntry{Label: deathEvent("hang"), Thumb: lineThumb{Style: draw.LineStyle{Color: ColorForced, Width: 1.2, Dashes: []vg.Length{4, 2}}}})
 	}
 	if graceful {
 		es = append(es, LegendEntry{Label: "graceful close", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorGraceful, Width: 1.2, Dashes: []vg.Length{4, 2}}}})

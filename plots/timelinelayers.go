@@ -208,8 +208,8 @@ func (tl *timeline) faults() (Marks, []Label, []Obstacle) {
 				tl.seen["graceful"] = true
 			} else {
 				ms = append(ms, Mark{X: secs(d.T), Y: y, Style: draw.GlyphStyle{Color: ColorForced, Radius: 4.5, Shape: crossGlyph{}}})
-				ls = append(ls, Label{X: secs(d.T), Y: y + 0.12, Text: "forced kill", Color: ColorForced, Bold: true, Priority: 100, Sides: top})
-				tl.seen["forced"] = true
+				ls = append(ls, Label{X: secs(d.T), Y: y + 0.12, Text: deathEvent(d.Kind), Color: ColorForced, Bold: true, Priority: 100, Sides: top})
+				tl.seen[deathKey(d.Kind)] = true
 			}
 			obs = append(obs, Obstacle{X: secs(d.T), Y: y, R: 5})
 		}
@@ -246,6 +246,7 @@ func (tl *timeline) legend() []LegendEntry {
 		glyphThumb{Style: doneStyle}})
 	add("late", "done out of order", multiThumb{glyphThumb{Style: doneStyle}, glyphThumb{Style: ringStyle}})
 	add("forced", "forced kill", glyphThumb{Style: draw.GlyphStyle{Color: ColorForced, Radius: 4, Shape: crossGlyph{}}})
+	add("hang", deathEvent("hang"), glyphThumb{Style: draw.GlyphStyle{Color: ColorForced, Radius: 4, Shape: crossGlyph{}}})
 	add("graceful", "graceful close", glyphThumb{Style: draw.GlyphStyle{Color: ColorGraceful, Radius: 3.8, Shape: draw.BoxGlyph{}}})
 	add("zombie", "zombie window (dead, still listed)", boxThumb{Fill: Alpha(ColorForced, 46), Outline: draw.LineStyle{Color: Alpha(ColorForced, 160), Width: 0.6, Dashes: []vg.Length{3, 2}}})
 	add("restart", "restart", glyphThumb{Style: draw.GlyphStyle{Color: ColorDone, Radius: 4, Shape: draw.PyramidGlyph{}}})
@@ -294,7 +295,7 @@ func (tl *timeline) subtitle(arrows, background int) string {
 			s += "; the server still listed it at the end"
 		}
 		if d.Kind != "graceful" && tl.a.Settings.Known {
-			lo, hi := tl.a.Settings.Heartbeat.RemovalWindow()
+			lo, hi := tl.a.Settings.Heartbeat.RemovalWindowFor(d.Kind)
 			s += fmt.Sprintf(" (predicted %s\u2013%s)", trimFloat(lo.Seconds(), 2), fmtSecs(hi.Seconds()))
 		}
 		parts = append(parts, s+".")
@@ -309,8 +310,19 @@ func (tl *timeline) subtitle(arrows, background int) string {
 }
 
 func deathVerb(kind string) string {
-	if kind == "graceful" {
+	switch kind {
+	case "graceful":
 		return "closed gracefully"
+	case "hang":
+		return "hung (SIGSTOP)"
 	}
 	return "killed (forced)"
+}
+
+// deathKey is the legend key of a non-graceful death's marker.
+func deathKey(kind string) string {
+	if kind == "hang" {
+		return "hang"
+	}
+	return "forced"
 }

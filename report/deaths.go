@@ -38,12 +38,20 @@ func (x *explainer) death(d *analyze.Death) Item {
 			parts = append(parts, "the server still listed it when the run ended")
 		}
 	} else {
-		parts = append(parts, fmt.Sprintf("%s was killed (%s death) at %s", d.Member, d.Kind, secs(d.T)))
+		if d.Kind == history.DeathHang {
+			parts = append(parts, fmt.Sprintf("%s hung at %s (frozen as under SIGSTOP: connected, answering nothing)", d.Member, secs(d.T)))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s was killed (%s death) at %s", d.Member, d.Kind, secs(d.T)))
+		}
 		if d.Removed >= 0 {
 			p := fmt.Sprintf("the server listed it until %s, %s later", secs(d.Removed), secs(d.Removed-d.T))
 			if st := x.a.Settings; st.Known && st.Heartbeat.Interval > 0 {
-				lo, hi := st.Heartbeat.RemovalWindow()
-				p += fmt.Sprintf(" (heartbeats every %s failing %d times predict %s to %s)", st.Heartbeat.Interval, st.Heartbeat.FailCount, secs(int64(lo)), secs(int64(hi)))
+				lo, hi := st.Heartbeat.RemovalWindowFor(d.Kind)
+				wait := ""
+				if d.Kind == history.DeathHang {
+					wait = fmt.Sprintf(", each waiting %s,", st.Heartbeat.Timeout)
+				}
+				p += fmt.Sprintf(" (heartbeats every %s%s failing %d times predict %s to %s)", st.Heartbeat.Interval, wait, st.Heartbeat.FailCount, secs(int64(lo)), secs(int64(hi)))
 			}
 			parts = append(parts, p)
 		} else {

@@ -111,8 +111,11 @@ func (x *explainer) zombieHolder(m *analyze.Message, g string, t int64) *analyze
 }
 
 func deathVerb(d *analyze.Death) string {
-	if d.Kind == history.DeathGraceful {
+	switch d.Kind {
+	case history.DeathGraceful:
 		return "closed"
+	case history.DeathHang:
+		return "hung"
 	}
 	return "killed"
 }

@@ -267,8 +267,11 @@ func zombies(a *analyze.Analysis) []zombie {
 	for _, z := range a.Summary.ZombieWindows {
 		row := zombie{Member: z.Member, Death: z.Death, At: msText(z.AtMs), Window: "–", Expected: "–"}
 		verb := "was killed"
-		if z.Death == history.DeathGraceful {
+		switch z.Death {
+		case history.DeathGraceful:
 			verb = "closed"
+		case history.DeathHang:
+			verb = "hung"
 		}
 		if z.Ms != nil {
 			row.Window = msText(*z.Ms)
@@ -276,8 +279,8 @@ func zombies(a *analyze.Analysis) []zombie {
 		} else {
 			row.Sentence = fmt.Sprintf("%s %s at %s and the server still listed it when the run ended.", z.Member, verb, msText(z.AtMs))
 		}
-		if st := a.Settings; st.Known && z.Death == history.DeathForced && st.Heartbeat.Interval > 0 {
-			lo, hi := st.Heartbeat.RemovalWindow()
+		if st := a.Settings; st.Known && z.Death != history.DeathGraceful && st.Heartbeat.Interval > 0 {
+			lo, hi := st.Heartbeat.RemovalWindowFor(z.Death)
 			row.Expected = durText(lo) + " – " + durText(hi)
 		}
 		zs = append(zs, row)

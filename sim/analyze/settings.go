@@ -28,6 +28,21 @@ func (h Heartbeat) RemovalWindow() (lo, hi time.Duration) {
 	return time.Duration(h.FailCount) * h.Interval, time.Duration(h.FailCount+1) * h.Interval
 }
 
+// RemovalWindowFor is when the server drops a member after a death of the
+// given kind: a closed connection (forced) fails each heartbeat at once,
+// F·I to (F+1)·I; a frozen one (hang) makes each wait its timeout,
+// F·(I+T) to (F+1)·(I+T). A graceful Close() is immediate: 0, 0.
+func (h Heartbeat) RemovalWindowFor(kind string) (lo, hi time.Duration) {
+	switch kind {
+	case history.DeathGraceful:
+		return 0, 0
+	case history.DeathHang:
+		p := h.Interval + h.Timeout
+		return time.Duration(h.FailCount) * p, time.Duration(h.FailCount+1) * p
+	}
+	return h.RemovalWindow()
+}
+
 // GroupSettings are one queue group's subscription options.
 type GroupSettings struct {
 	Channel     string

@@ -36,6 +36,7 @@ const (
 const (
 	DeathForced   = "forced"
 	DeathGraceful = "graceful"
+	DeathHang     = "hang"
 )
 
 // Event is one history line. Only the fields of its kind are set; the rest

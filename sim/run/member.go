@@ -32,12 +32,14 @@ type life struct {
 	client string
 	nc     *nats.Conn
 	sc     stan.Conn
+	dialer *freezableDialer
 	rng    *rand.Rand // used only by the subscription's handler goroutine
 
 	mu     sync.Mutex
 	dead   bool
 	died   chan struct{}
 	closed bool // the stan connection has been released
+	frozen bool // its socket was frozen (hang)
 	queue  []*stan.Msg
 	ready  chan struct{} // signalled when queue grows
 }
@@ -57,10 +59,11 @@ func (m *member) connect() (*life, error) {
 		client: fmt.Sprintf("%s-r%d", m.name, m.lives),
 		died:   make(chan struct{}),
 		ready:  make(chan struct{}, 1),
+		dialer: &freezableDialer{},
 		rng:    rand.New(rand.NewPCG(uint64(e.sc.Seed), seedOf(m.name, m.lives))),
 	}
 	m.lives++
-	nc, err := nats.Connect(e.srv.URL(), nats.Name(l.client), nats.NoReconnect())
+	nc, err := nats.Connect(e.srv.URL(), nats.Name(l.client), nats.NoReconnect(), nats.SetCustomDialer(l.dialer))
 	if err != nil {
 		return nil, fmt.Errorf("member %s: connect: %w", m.name, err)
 	}
@@ -178,7 +181,9 @@ func (m *member) finish(l *life, msg *stan.Msg) bool {
 
 // kill ends the life as the given death: graceful calls Close() as a
 // SIGTERM handler would; forced closes only the member's own NATS
-// connection, so the server keeps the client until heartbeats fail.
+// connection (SIGKILL), so the server keeps the client until heartbeats
+// fail; hang freezes the connection (SIGSTOP): it stays open and silent, so
+// each heartbeat waits its timeout.
 func (m *member) kill(l *life, death string) {
 	e := m.e
 	l.mu.Lock()
@@ -186,9 +191,15 @@ func (m *member) kill(l *life, death string) {
 	close(l.died)
 	e.rec.Record(time.Now(), history.Event{Ev: history.KindFault, Member: m.name, Group: m.listener.Group, Death: death, Client: l.client})
 	l.mu.Unlock()
-	if death == history.DeathGraceful {
+	switch death {
+	case history.DeathGraceful:
 		l.release()
-	} else {
+	case history.DeathHang:
+		l.mu.Lock()
+		l.frozen = true
+		l.mu.Unlock()
+		l.dialer.freeze()
+	default:
 		l.nc.Close()
 	}
 	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client, Death: death})
@@ -210,7 +221,7 @@ func (m *member) stop(l *life) {
 }
 
 // release closes the streaming and NATS connections once. After a forced
-// death it only stops the client's timers: its NATS connection is gone.
+// death or a hang it only stops the client's timers: its socket is gone.
 func (l *life) release() {
 	l.mu.Lock()
 	if l.closed {
@@ -218,7 +229,12 @@ func (l *life) release() {
 		return
 	}
 	l.closed = true
+	frozen := l.frozen
 	l.mu.Unlock()
+	if frozen {
+		// A frozen socket would block the goodbye: close it first.
+		l.dialer.close()
+	}
 	_ = l.sc.Close()
 	l.nc.Close()
 }

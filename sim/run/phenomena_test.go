@@ -243,3 +243,54 @@ func bruteInversions(evs []history.Event) int {
 	}
 	return n
 }
+
+// A hung member (SIGSTOP: connection open, nothing answered): each heartbeat
+// waits its timeout, so removal comes between F·(I+T) and (F+1)·(I+T).
+func TestHungMemberRemovalFollowsHeartbeatTimeouts(t *testing.T) {
+	t.Parallel()
+	const (
+		interval = 250 * time.Millisecond
+		timeout  = 250 * time.Millisecond
+		fails    = 2
+		sample   = 20 * time.Millisecond
+	)
+	a := simtest.Run(t, fmt.Sprintf(`
+name: hang
+duration: 15s
+sample_interval: %v
+server: {heartbeat: {interval: %v, timeout: %v, fail_count: %d}}
+publishers: [{name: p, channel: c, count: 40, rate: 20, keys: 2}]
+listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 120ms}]
+faults: [{at: 700ms, member: g-1, death: hang}]
+`, sample, interval, timeout, fails))
+	d := onlyDeath(t, a)
+	if d.Kind != history.DeathHang {
+		t.Fatalf("death kind %q, want hang", d.Kind)
+	}
+	if d.Removed < 0 {
+		t.Fatal("the server still listed the hung g-1 at the end")
+	}
+	period := interval + timeout
+	lo, hi := fails*period, (fails+1)*period
+	if err := simtest.Within("zombie window", ns(d.Removed-d.T), lo-sample, hi+sample+schedMargin); err != nil {
+		t.Error(err)
+	}
+	// Removal, not AckWait (30s), hands the held messages over.
+	held := heldBy(a, "g-1", d.T)
+	if len(held) == 0 {
+		t.Fatal("g-1 held no message when it froze")
+	}
+	for _, m := range held {
+		dl := firstDeliveryTo(m, "g-2", d.T)
+		if dl == nil {
+			t.Errorf("%s held by g-1 never reached g-2", m)
+			continue
+		}
+		if dl.T < d.Removed-int64(sample) {
+			t.Errorf("%s reached g-2 %v after the hang, before the removal at %v", m, ns(dl.T-d.T), ns(d.Removed-d.T))
+		}
+	}
+	if a.Summary.Lost != 0 || a.Summary.Reason != history.ReasonDone {
+		t.Errorf("lost %d, reason %s: want 0, done", a.Summary.Lost, a.Summary.Reason)
+	}
+}

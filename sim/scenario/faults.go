@@ -45,8 +45,8 @@ func (c *checker) faults() {
 		if c.present(at+".member") && !member && complete {
 			c.errf(at+".member", "member %q does not exist; members are named <group>-<i> (i from 1 to members): %s", f.Member, listNames(names))
 		}
-		if c.present(at+".death") && f.Death != DeathForced && f.Death != DeathGraceful {
-			c.errf(at+".death", "death %q: must be %s (the connection dies without Close) or %s (Close)", f.Death, DeathForced, DeathGraceful)
+		if c.present(at+".death") && f.Death != DeathForced && f.Death != DeathGraceful && f.Death != DeathHang {
+			c.errf(at+".death", "death %q: must be %s (the connection dies without Close), %s (Close) or %s (the process freezes, as under SIGSTOP)", f.Death, DeathForced, DeathGraceful, DeathHang)
 		}
 		timed := c.present(at+".at") && !c.skip(at+".at", at+".restart_after")
 		switch {
@@ -121,18 +121,28 @@ func (c *checker) warnings() {
 	if c.skip("server.heartbeat") || hb.Interval < minHeartbeat || hb.FailCount < 1 || hb.FailCount > maxFailCount {
 		return
 	}
-	sure := time.Duration(hb.FailCount) * hb.Interval
-	upTo := time.Duration(hb.FailCount+1) * hb.Interval
 	for i, f := range s.Faults {
 		at := index("faults", i)
-		if f.Death != DeathForced || f.At < 0 || f.At >= s.Duration || f.At+upTo <= s.Duration || c.skip(at+".at") {
+		// A closed connection fails each heartbeat at once; a frozen one
+		// makes each wait the timeout T.
+		period, rule := hb.Interval, "F·I to (F+1)·I"
+		switch f.Death {
+		case DeathForced:
+		case DeathHang:
+			period, rule = hb.Interval+hb.Timeout, "F·(I+T) to (F+1)·(I+T)"
+		default:
+			continue
+		}
+		sure := time.Duration(hb.FailCount) * period
+		upTo := time.Duration(hb.FailCount+1) * period
+		if f.At < 0 || f.At >= s.Duration || f.At+upTo <= s.Duration || c.skip(at+".at") {
 			continue
 		}
 		verb := "may"
 		if f.At+sure >= s.Duration {
 			verb = "will"
 		}
-		c.warnf(at, "the server %s still list %s when the run ends at %v: after the forced death at %v, removal takes F·I to (F+1)·I = %d·%v to %d·%v = %v to %v (raise duration or shorten server.heartbeat)",
-			verb, f.Member, s.Duration, f.At, hb.FailCount, hb.Interval, hb.FailCount+1, hb.Interval, sure, upTo)
+		c.warnf(at, "the server %s still list %s when the run ends at %v: after the %s death at %v, removal takes %s = %d·%v to %d·%v = %v to %v (raise duration or shorten server.heartbeat)",
+			verb, f.Member, s.Duration, f.Death, f.At, rule, hb.FailCount, period, hb.FailCount+1, period, sure, upTo)
 	}
 }

@@ -151,6 +151,13 @@ func TestWarnings(t *testing.T) {
     faults:
       - {at: 100ms, member: g-1, death: forced, restart_after: 1s}
       - {at: 3900ms, member: g-1, death: forced}
+  - name: hung
+    duration: 3s
+    server: {heartbeat: {interval: 500ms, timeout: 500ms, fail_count: 2}}
+    publishers: [{name: p, channel: a, count: 10, rate: 10}]
+    listeners: [{group: g, channel: a}]
+    faults:
+      - {at: 1500ms, member: g-1, death: hang}
 `
 	f, err := Parse("w.yaml", []byte(data))
 	if err != nil {
@@ -163,6 +170,7 @@ func TestWarnings(t *testing.T) {
 		"w.yaml:11: scenarios[0] (w).faults[0]: the server will still list g-1 when the run ends at 20s: after the forced death at 1s, removal takes F·I to (F+1)·I = 10·30s to 11·30s = 5m to 5m30s",
 		"w.yaml:19: scenarios[1] (hb).faults[0]: the server may still list g-1 when the run ends at 4s: after the forced death at 100ms, removal takes F·I to (F+1)·I = 3·1s to 4·1s = 3s to 4s",
 		"w.yaml:20: scenarios[1] (hb).faults[1]: the server will still list g-1 when the run ends at 4s",
+		"w.yaml:27: scenarios[2] (hung).faults[0]: the server will still list g-1 when the run ends at 3s: after the hang death at 1.5s, removal takes F·(I+T) to (F+1)·(I+T) = 2·1s to 3·1s = 2s to 3s",
 	}
 	if len(f.Warnings) != len(want) {
 		t.Fatalf("got %d warnings, want %d: %v", len(f.Warnings), len(want), Errors(f.Warnings))

@@ -31,6 +31,7 @@ const (
 	StoreFile     = "file"
 	DeathForced   = "forced"
 	DeathGraceful = "graceful"
+	DeathHang     = "hang"
 	StartAll      = "all"
 	StartNew      = "new"
 )
@@ -150,7 +151,7 @@ type Listener struct {
 type Fault struct {
 	At           time.Duration
 	Member       string
-	Death        string        // forced | graceful
+	Death        string        // forced | graceful | hang
 	RestartAfter time.Duration // 0 = no restart
 }
 
