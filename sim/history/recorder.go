@@ -67,16 +67,6 @@ func (r *Recorder) Record(at time.Time, ev Event) {
 	r.signal()
 }
 
-// Since returns the run time (ns) of a wall-clock instant; 0 before Start.
-func (r *Recorder) Since(at time.Time) int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.started {
-		return 0
-	}
-	return int64(at.Sub(r.zero))
-}
-
 // Close writes a final event (normally run_end), drains the queue, flushes
 // and stops the writer. It returns the first write error. Without Start (a
 // run that failed while connecting), t = 0 is the close and a bare run_start
