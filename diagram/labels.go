@@ -87,19 +87,10 @@ func (pd *panelDraw) deathLabel(sty textStyle, lines []string, x, y, lh vg.Lengt
 
 // publishLabels puts "#seq key vN" above each publish arrow.
 func (pd *panelDraw) publishLabels() {
-	pv := pd.pv
 	lh := styLabel.lineHeight()
-	for _, mv := range pv.Msgs {
-		if mv.M.PublishT < 0 {
-			continue
-		}
-		pi, ci := pv.lane(lanePublisher, mv.M.Pub), pv.lane(laneChannel, mv.M.Channel)
-		if pi < 0 || ci < 0 {
-			continue
-		}
-		y := pd.y(mv.M.PublishT)
+	pd.publishes(func(mv *msgView, pub, ch, y vg.Length) {
 		w := styLabel.width(mv.Label)
-		cx := (pd.cols[pi] + pd.cols[ci]) / 2
+		cx := (pub + ch) / 2
 		x := cx - w/2 - arrowHead/2
 		pd.label(styLabel, []string{mv.Label}, 0,
 			vg.Point{X: x, Y: y - lh - 1},
@@ -107,7 +98,7 @@ func (pd *panelDraw) publishLabels() {
 			vg.Point{X: x, Y: y - lh - 3},
 			vg.Point{X: x, Y: y + 4},
 		)
-	}
+	})
 }
 
 // redeliveryGroup is one label for redelivered copies that reach one

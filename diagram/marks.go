@@ -181,10 +181,9 @@ func (pd *panelDraw) processing() {
 	}
 }
 
-// arrows draws publishes (publisher -> channel) and sends (channel ->
-// member): first deliveries solid, redelivered copies dashed in their
-// cause's colour, sends to a dead member dotted and crossed out.
-func (pd *panelDraw) arrows() {
+// publishes calls fn for every drawable publish with the x of its
+// publisher and channel columns and its y.
+func (pd *panelDraw) publishes(fn func(mv *msgView, pub, ch, y vg.Length)) {
 	pv := pd.pv
 	for _, mv := range pv.Msgs {
 		if mv.M.PublishT < 0 {
@@ -194,12 +193,21 @@ func (pd *panelDraw) arrows() {
 		if pi < 0 || ci < 0 {
 			continue
 		}
-		y := pd.y(mv.M.PublishT)
-		a, b := vg.Point{X: pd.cols[pi], Y: y}, vg.Point{X: pd.cols[ci] - 1, Y: y}
+		fn(mv, pd.cols[pi], pd.cols[ci], pd.y(mv.M.PublishT))
+	}
+}
+
+// arrows draws publishes (publisher -> channel) and sends (channel ->
+// member): first deliveries solid, redelivered copies dashed in their
+// cause's colour, sends to a dead member dotted and crossed out.
+func (pd *panelDraw) arrows() {
+	pv := pd.pv
+	pd.publishes(func(_ *msgView, pub, ch vg.Length, y vg.Length) {
+		a, b := vg.Point{X: pub, Y: y}, vg.Point{X: ch - 1, Y: y}
 		pd.pl.block(rect{a.X, y - 1.2, b.X, y + 1.2})
 		pd.features["publish"] = true
 		pd.add(func(p *painter) { p.arrow(lineStyle(colGrey, 1.6), a, b, arrowHead) })
-	}
+	})
 	// Draw first deliveries, then inferred, then redeliveries on top.
 	order := make([]int, len(pv.Sends))
 	for i := range order {

@@ -89,4 +89,3 @@ func abs(p string) string {
 	}
 	return p
 }
-

@@ -101,49 +101,58 @@ faults: [{at: 600ms, member: g-1, death: graceful}]
 	}
 }
 
-// A member whose connection closes without Close(): heartbeats to it fail at
-// once, so the server drops it between F·I and (F+1)·I after the death.
-func TestForcedRemovalFollowsHeartbeats(t *testing.T) {
-	t.Parallel()
-	const (
-		interval = 250 * time.Millisecond
-		fails    = 2
-		sample   = 20 * time.Millisecond
-	)
-	a := simtest.Run(t, fmt.Sprintf(`
-name: forced
+// A member that dies without Close() stays listed until heartbeats fail.
+// Forced (connection closed, SIGKILL): each heartbeat fails at once, so the
+// server drops it between F·I and (F+1)·I. Hang (connection open and silent,
+// SIGSTOP): each waits its timeout, F·(I+T) to (F+1)·(I+T). Either way the
+// removal, not AckWait (30s), hands the held messages over.
+func TestRemovalFollowsHeartbeats(t *testing.T) {
+	const sample = 20 * time.Millisecond
+	hb := analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2}
+	for _, death := range []string{history.DeathForced, history.DeathHang} {
+		t.Run(death, func(t *testing.T) {
+			t.Parallel()
+			a := simtest.Run(t, fmt.Sprintf(`
+name: %s
 duration: 15s
 sample_interval: %v
 server: {heartbeat: {interval: %v, timeout: %v, fail_count: %d}}
 publishers: [{name: p, channel: c, count: 40, rate: 20, keys: 2}]
 listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 120ms}]
-faults: [{at: 700ms, member: g-1, death: forced}]
-`, sample, interval, interval, fails))
-	d := onlyDeath(t, a)
-	if d.Removed < 0 {
-		t.Fatal("the server still listed g-1 at the end")
-	}
-	lo, hi := fails*interval, (fails+1)*interval
-	if err := simtest.Within("zombie window", ns(d.Removed-d.T), lo-sample, hi+sample+schedMargin); err != nil {
-		t.Error(err)
-	}
-	// Its messages are handed off at removal, not before.
-	held := heldBy(a, "g-1", d.T)
-	if len(held) == 0 {
-		t.Fatal("g-1 held no message when it died")
-	}
-	for _, m := range held {
-		dl := firstDeliveryTo(m, "g-2", d.T)
-		if dl == nil {
-			t.Errorf("%s held by g-1 never reached g-2", m)
-			continue
-		}
-		if err := simtest.Within("hand-off of "+m.String(), ns(dl.T-d.T), lo-sample, ns(d.Removed-d.T)+schedMargin); err != nil {
-			t.Error(err)
-		}
-		if dl.Cause != analyze.CauseRemoval {
-			t.Errorf("%s: cause %q, want %q", m, dl.Cause, analyze.CauseRemoval)
-		}
+faults: [{at: 700ms, member: g-1, death: %s}]
+`, death, sample, hb.Interval, hb.Timeout, hb.FailCount, death))
+			d := onlyDeath(t, a)
+			if d.Kind != death {
+				t.Fatalf("death kind %q, want %q", d.Kind, death)
+			}
+			if d.Removed < 0 {
+				t.Fatal("the server still listed g-1 at the end")
+			}
+			lo, hi := hb.RemovalWindowFor(death)
+			if err := simtest.Within("zombie window", ns(d.Removed-d.T), lo-sample, hi+sample+schedMargin); err != nil {
+				t.Error(err)
+			}
+			held := heldBy(a, "g-1", d.T)
+			if len(held) == 0 {
+				t.Fatal("g-1 held no message when it died")
+			}
+			for _, m := range held {
+				dl := firstDeliveryTo(m, "g-2", d.T)
+				if dl == nil {
+					t.Errorf("%s held by g-1 never reached g-2", m)
+					continue
+				}
+				if err := simtest.Within("hand-off of "+m.String(), ns(dl.T-d.T), ns(d.Removed-d.T)-sample, ns(d.Removed-d.T)+schedMargin); err != nil {
+					t.Error(err)
+				}
+				if dl.Cause != analyze.CauseRemoval {
+					t.Errorf("%s: cause %q, want %q", m, dl.Cause, analyze.CauseRemoval)
+				}
+			}
+			if a.Summary.Lost != 0 || a.Summary.Reason != history.ReasonDone {
+				t.Errorf("lost %d, reason %s: want 0, done", a.Summary.Lost, a.Summary.Reason)
+			}
+		})
 	}
 }
 
@@ -242,55 +251,4 @@ func bruteInversions(evs []history.Event) int {
 		}
 	}
 	return n
-}
-
-// A hung member (SIGSTOP: connection open, nothing answered): each heartbeat
-// waits its timeout, so removal comes between F·(I+T) and (F+1)·(I+T).
-func TestHungMemberRemovalFollowsHeartbeatTimeouts(t *testing.T) {
-	t.Parallel()
-	const (
-		interval = 250 * time.Millisecond
-		timeout  = 250 * time.Millisecond
-		fails    = 2
-		sample   = 20 * time.Millisecond
-	)
-	a := simtest.Run(t, fmt.Sprintf(`
-name: hang
-duration: 15s
-sample_interval: %v
-server: {heartbeat: {interval: %v, timeout: %v, fail_count: %d}}
-publishers: [{name: p, channel: c, count: 40, rate: 20, keys: 2}]
-listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 120ms}]
-faults: [{at: 700ms, member: g-1, death: hang}]
-`, sample, interval, timeout, fails))
-	d := onlyDeath(t, a)
-	if d.Kind != history.DeathHang {
-		t.Fatalf("death kind %q, want hang", d.Kind)
-	}
-	if d.Removed < 0 {
-		t.Fatal("the server still listed the hung g-1 at the end")
-	}
-	period := interval + timeout
-	lo, hi := fails*period, (fails+1)*period
-	if err := simtest.Within("zombie window", ns(d.Removed-d.T), lo-sample, hi+sample+schedMargin); err != nil {
-		t.Error(err)
-	}
-	// Removal, not AckWait (30s), hands the held messages over.
-	held := heldBy(a, "g-1", d.T)
-	if len(held) == 0 {
-		t.Fatal("g-1 held no message when it froze")
-	}
-	for _, m := range held {
-		dl := firstDeliveryTo(m, "g-2", d.T)
-		if dl == nil {
-			t.Errorf("%s held by g-1 never reached g-2", m)
-			continue
-		}
-		if dl.T < d.Removed-int64(sample) {
-			t.Errorf("%s reached g-2 %v after the hang, before the removal at %v", m, ns(dl.T-d.T), ns(d.Removed-d.T))
-		}
-	}
-	if a.Summary.Lost != 0 || a.Summary.Reason != history.ReasonDone {
-		t.Errorf("lost %d, reason %s: want 0, done", a.Summary.Lost, a.Summary.Reason)
-	}
 }
