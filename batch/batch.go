@@ -33,6 +33,12 @@ type Config struct {
 	Terminal bool
 	// NoServerLog skips each scenario's server.log.
 	NoServerLog bool
+	// NoRender writes history and summary only (charts and reports later
+	// with stansim report).
+	NoRender bool
+	// NoBatchFiles writes no index.html, summary.csv or junit.xml: for
+	// callers that only want the scenario folders (course diagrams).
+	NoBatchFiles bool
 }
 
 // Outcome is one scenario's result.
@@ -49,9 +55,11 @@ type Result struct {
 	Dir      string
 	Outcomes []Outcome
 	Index    string // path of index.html; "" when not written
+	JUnit    string // path of junit.xml; "" when not written
 }
 
-// Interrupted reports whether any scenario was cut short by the context.
+// Interrupted reports whether any scenario was cut short by the context
+// (a scenario whose actors could not start ended "failed", not interrupted).
 func (r *Result) Interrupted() bool {
 	for _, o := range r.Outcomes {
 		if o.Reason == history.ReasonInterrupted {
@@ -71,23 +79,24 @@ func (r *Result) Failed() bool {
 	return false
 }
 
-// Load reads and selects the batch's scenarios, applying the seed override.
+// Load reads the scenario file once and selects the batch's scenarios,
+// applying the seed override; warnings are the file's (scenario.File).
 // Errors are scenario.Errors for bad input.
-func Load(cfg Config) ([]scenario.Scenario, error) {
+func Load(cfg Config) (scs []scenario.Scenario, warnings []scenario.Error, err error) {
 	f, err := scenario.Load(cfg.File)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	scs, err := f.Select(cfg.Only, cfg.Tags)
+	scs, err = f.Select(cfg.Only, cfg.Tags)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if cfg.Seed != nil {
 		for i := range scs {
 			scs[i].Seed = *cfg.Seed
 		}
 	}
-	return scs, nil
+	return scs, f.Warnings, nil
 }
 
 // Run runs the scenarios. Cancelling ctx interrupts the running ones (their
@@ -128,7 +137,15 @@ func Run(ctx context.Context, cfg Config, scs []scenario.Scenario) (*Result, err
 	}
 	wg.Wait()
 	prog.close()
-	if ctx.Err() == nil {
+	if cfg.NoBatchFiles {
+		return res, nil
+	}
+	junit, err := writeJUnit(dir, filepath.Base(cfg.File), res.Outcomes)
+	if err != nil {
+		return res, err
+	}
+	res.JUnit = junit
+	if ctx.Err() == nil && !cfg.NoRender {
 		idx, err := writeIndex(dir, res.Outcomes)
 		if err != nil {
 			return res, err
@@ -159,7 +176,7 @@ func runOne(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config, 
 		return o
 	}
 	o.Err = err
-	a, rerr := Render(dir, RenderOptions{SummaryOnly: ctx.Err() != nil})
+	a, rerr := Render(dir, RenderOptions{SummaryOnly: ctx.Err() != nil || cfg.NoRender})
 	if a != nil {
 		o.Summary = &a.Summary
 		bar.update(a.Summary.Published, a.Summary.Processed)

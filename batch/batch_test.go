@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestBatchRunsAndRebuilds(t *testing.T) {
 	out := t.TempDir()
 	cfg := Config{File: "testdata/two.yaml", Out: out, Parallel: 2, NoServerLog: true}
-	scs, err := Load(cfg)
+	scs, _, err := Load(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

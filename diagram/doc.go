@@ -4,11 +4,13 @@
 // sequence diagram with time flowing down: lanes for the publisher, the
 // channel (the server) and each member; an arrow per publish and per
 // delivery labelled "#seq key vN"; processing bars ending in a done dot;
-// deaths as an X; the time a dead member is still listed by the server as
-// a shaded band; sends to a dead member (inferred: it records nothing)
-// dotted; redelivered copies dashed in their cause's colour; versions done
-// out of order ringed. A legend and a caption with the measured numbers go
-// under the panels.
+// deaths as an X, named from the death table; the time a dead member is
+// still listed by the server as a shaded band; sends to a dead member
+// (inferred by the analysis: it records nothing) dotted; redelivered
+// copies dashed in their cause's colour; versions done out of order
+// ringed. A legend and a caption with the measured numbers go under the
+// panels. Every fact drawn comes from package analyze; the diagram only
+// lays it out.
 //
 // Make runs and draws; Redraw draws again from the kept histories. Output
 // is SVG, PNG and PDF (the same bytes for the same history) and a Mermaid

@@ -18,7 +18,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // Recorded runs of each preset (seed 1), as Make leaves them: diagram.json
 // and one history.jsonl per panel.
-var recorded = []string{"graceful-vs-forced", "ackwait-redelivery", "out-of-order"}
+var recorded = []string{"graceful-vs-forced", "ackwait-redelivery", "out-of-order", "forced-vs-hang"}
 
 func redrawTestdata(t *testing.T, name string, formats ...string) *Result {
 	t.Helper()
@@ -29,7 +29,7 @@ func redrawTestdata(t *testing.T, name string, formats ...string) *Result {
 	return res
 }
 
-func render(t *testing.T, f *Figure, format string) []byte {
+func renderFig(t *testing.T, f *Figure, format string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := f.Render(&buf, format); err != nil {
@@ -45,11 +45,11 @@ func TestDeterministic(t *testing.T) {
 		a := redrawTestdata(t, name, "mmd")
 		b := redrawTestdata(t, name, "mmd")
 		for _, format := range Formats {
-			x, y := render(t, a.Figure, format), render(t, b.Figure, format)
+			x, y := renderFig(t, a.Figure, format), renderFig(t, b.Figure, format)
 			if !bytes.Equal(x, y) {
 				t.Errorf("%s.%s: two draws differ (%d vs %d bytes)", name, format, len(x), len(y))
 			}
-			if z := render(t, a.Figure, format); !bytes.Equal(x, z) {
+			if z := renderFig(t, a.Figure, format); !bytes.Equal(x, z) {
 				t.Errorf("%s.%s: drawing one figure twice differs", name, format)
 			}
 		}
@@ -100,7 +100,7 @@ func TestFormats(t *testing.T) {
 // the caption; redeliveries are dashed in their cause's colour.
 func TestSVGContent(t *testing.T) {
 	res := redrawTestdata(t, "graceful-vs-forced")
-	svg := string(render(t, res.Figure, "svg"))
+	svg := string(renderFig(t, res.Figure, "svg"))
 	for _, want := range []string{
 		">tickets<", ">ticket.updated<", ">orders-1<", ">orders-2<", // lane names
 		">graceful: orders-2 calls Close()<", ">forced: orders-2 is killed (no Close())<",
@@ -167,13 +167,6 @@ func TestLabelsDoNotCollide(t *testing.T) {
 	}
 }
 
-// PDF text is Latin-1: nothing beyond it is drawn.
-func TestLatin1(t *testing.T) {
-	if got := latin1("a \u2192 b \u2264 c \u00e9"); got != "a ? b ? c \u00e9" {
-		t.Errorf("latin1 = %q", got)
-	}
-}
-
 // The graceful-vs-forced figure matches its golden SVG (regenerate with
 // go test ./diagram -run Golden -regen after an intended change).
 func TestGolden(t *testing.T) {
@@ -182,7 +175,7 @@ func TestGolden(t *testing.T) {
 		file string
 		got  []byte
 	}{
-		{"graceful-vs-forced.golden.svg", render(t, res.Figure, "svg")},
+		{"graceful-vs-forced.golden.svg", renderFig(t, res.Figure, "svg")},
 		{"graceful-vs-forced.golden.mmd", []byte(res.Mermaid)},
 	} {
 		path := filepath.Join("testdata", g.file)

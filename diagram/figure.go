@@ -9,6 +9,8 @@ import (
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/stansim/stansim/sim/death"
 )
 
 // Figure is a laid-out diagram: a title, one or two panels side by side,
@@ -74,11 +76,14 @@ func newFigure(title, caption string, pvs []*panelView) *Figure {
 			used[k] = true
 		}
 	}
-	for _, e := range legendEntries {
-		if used[e.key] {
-			f.legend = append(f.legend, e)
+	var kinds, bands []death.Kind
+	for _, pd := range f.panels {
+		for _, d := range pd.pv.Deaths {
+			kinds = append(kinds, d.Kind)
 		}
+		bands = append(bands, pd.bandKinds...)
 	}
+	f.legend = legend(used, death.Sorted(kinds), death.Sorted(bands))
 	f.legRows = legendRows(f.legend, inner)
 	f.legendY = y + 4
 	y = f.legendY + legendRowH()*vg.Length(len(f.legRows)) + 10
@@ -183,6 +188,50 @@ func crossThumb(c color.Color) func(p *painter, x, y vg.Length) {
 	}
 }
 
+// keyDeaths stands in legendEntries for one entry per death kind drawn.
+const keyDeaths = "deaths"
+
+// legend lists the entries the figure uses, in display order: one cross per
+// death kind drawn (in the death table's order and words), and the zombie
+// band shaded as a band of listedKind.
+func legend(used map[string]bool, kinds, bands []death.Kind) []legendEntry {
+	var out []legendEntry
+	for _, e := range legendEntries {
+		switch {
+		case e.key == keyDeaths:
+			for _, k := range kinds {
+				if used["death-"+string(k)] {
+					out = append(out, legendEntry{key: "death-" + string(k), label: markText(k), thumb: crossThumb(deathColor(k))})
+				}
+			}
+		case !used[e.key]:
+		case e.key == "zombie" && len(bands) > 0:
+			e.thumb = bandThumb(zombieFill(listedKind(bands)))
+			out = append(out, e)
+		case e.thumb != nil:
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// listedKind is the band kind the legend shows: the first death without
+// Close() (the one a band is about), else the first.
+func listedKind(bands []death.Kind) death.Kind {
+	for _, k := range bands {
+		if !k.CallsClose() {
+			return k
+		}
+	}
+	return bands[0]
+}
+
+func bandThumb(c color.Color) func(p *painter, x, y vg.Length) {
+	return func(p *painter, x, y vg.Length) {
+		p.rect(c, rect{x + thumbW/2 - bandHalf, y - 8, x + thumbW/2 + bandHalf, y + 8})
+	}
+}
+
 // legendEntries are every possible entry, in display order.
 var legendEntries = []legendEntry{
 	{key: "publish", label: "publish", thumb: arrowThumb(colGrey, 1.6)},
@@ -198,14 +247,11 @@ var legendEntries = []legendEntry{
 		p.circle(c, 8, colWhite, lineStyle(colLate, 2.4))
 		p.circle(c, 5, colDone, lineStyle(colWhite, 1))
 	}},
-	{key: "death-graceful", label: "Close() (graceful)", thumb: crossThumb(colGraceful)},
-	{key: "death-forced", label: "killed (forced)", thumb: crossThumb(colForced)},
+	{key: keyDeaths},
 	{key: "cut", label: "processing cut short", thumb: func(p *painter, x, y vg.Length) {
 		cutBar(p, rect{x + thumbW/2 - barHalf, y - 8, x + thumbW/2 + barHalf, y + 8})
 	}},
-	{key: "zombie", label: "still listed by the server", thumb: func(p *painter, x, y vg.Length) {
-		p.rect(zombieFill("forced"), rect{x + thumbW/2 - bandHalf, y - 8, x + thumbW/2 + bandHalf, y + 8})
-	}},
+	{key: "zombie", label: "still listed by the server"}, // thumb: see legend
 	{key: "inferred", label: "sent to the dead member (unseen)", thumb: func(p *painter, x, y vg.Length) {
 		p.line(lineStyle(colDeliver, 2, dashInferred...), vg.Point{X: x, Y: y}, vg.Point{X: x + thumbW - 11, Y: y})
 		p.cross(vg.Point{X: x + thumbW - 5, Y: y}, 4.5, lineStyle(colForced, 2.2))

@@ -16,27 +16,25 @@ type deathLabels struct {
 	death, band, removal []string
 }
 
-// deathTexts are the notes beside a dead member's lane.
+// deathTexts are the notes beside a dead member's lane: the death (in the
+// death table's words), then, for a member that did not call Close(), how
+// long the server still listed it and when it removed it.
 func (pd *panelDraw) deathTexts(d *analyze.Death) deathLabels {
 	var dl deathLabels
-	at := "at " + fmtSeconds(d.T)
-	if d.Kind == "graceful" {
-		dl.death = []string{"Close() (graceful)", at}
+	dl.death = []string{markText(d.Kind), "at " + fmtSeconds(d.T)}
+	switch {
+	case d.Kind.CallsClose():
 		if d.Removed >= 0 {
 			dl.death = append(dl.death, fmt.Sprintf("dropped within %s", fmtDur(d.Removed-d.T)))
 		}
-	} else {
-		dl.death = []string{"killed (forced)", at}
-		switch {
-		case d.Removed < 0:
-			dl.band = []string{"still listed by the server", "until the run ended (" + fmtSeconds(pd.pv.End) + ")"}
-		default:
-			dl.band = []string{"still listed by the server", "for " + fmtDur(d.Removed-d.T)}
-			dl.removal = []string{"removed at " + fmtSeconds(d.Removed), "(heartbeats failed)"}
-		}
+	case d.Removed < 0:
+		dl.band = []string{"still listed by the server", "until the run ended (" + fmtSeconds(pd.pv.End) + ")"}
+	default:
+		dl.band = []string{"still listed by the server", "for " + fmtDur(d.Removed-d.T)}
+		dl.removal = []string{"removed at " + fmtSeconds(d.Removed), "(heartbeats failed)"}
 	}
 	if d.Restart >= 0 {
-		dl.removal = append(dl.removal, "back at "+fmtSeconds(d.Restart)+" (new client id)")
+		dl.removal = append(dl.removal, pd.pv.backLabel(d))
 	}
 	return dl
 }
@@ -63,7 +61,7 @@ func (pd *panelDraw) deathNotes() {
 				y1 = pd.clampY(d.Removed)
 			}
 			sty := styNote
-			sty.Color = colForced
+			sty.Color = deathColor(d.Kind)
 			pd.deathLabel(sty, dl.band, x, (yd+y1)/2-lh, lh)
 		}
 		if len(dl.removal) > 0 {

@@ -10,11 +10,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/stansim/stansim/batch"
 	"github.com/stansim/stansim/sim/analyze"
 	"github.com/stansim/stansim/sim/history"
-	"github.com/stansim/stansim/sim/run"
 	"github.com/stansim/stansim/sim/scenario"
 )
 
@@ -156,7 +155,7 @@ func Make(ctx context.Context, p Preset, opt Options) (*Result, error) {
 	if len(p.Panels) == 0 {
 		return nil, fmt.Errorf("preset %q has no panels", p.Name)
 	}
-	scs := make([]*scenario.Scenario, len(p.Panels))
+	scs := make([]scenario.Scenario, len(p.Panels))
 	for i, pn := range p.Panels {
 		sc, err := pn.scenarioOf(p.Name)
 		if err != nil {
@@ -165,7 +164,8 @@ func Make(ctx context.Context, p Preset, opt Options) (*Result, error) {
 		if opt.Seed != nil {
 			sc.Seed = *opt.Seed
 		}
-		scs[i] = sc
+		sc.Name = pn.Name // the panel's run folder: <runs>/<preset>/<panel>/
+		scs[i] = *sc
 	}
 	runDir := filepath.Join(opt.runsDir(), p.Name)
 	if err := os.MkdirAll(runDir, 0o755); err != nil {
@@ -178,22 +178,19 @@ func Make(ctx context.Context, p Preset, opt Options) (*Result, error) {
 	if err := writeManifest(runDir, mf); err != nil {
 		return nil, err
 	}
-	errs := make([]error, len(scs))
-	interrupted := make([]bool, len(scs))
-	var wg sync.WaitGroup
-	for i, sc := range scs {
-		wg.Go(func() {
-			res, err := run.Run(ctx, sc, filepath.Join(runDir, p.Panels[i].Name), run.Options{NoServerLog: opt.NoServerLog})
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			interrupted[i] = res.Reason == history.ReasonInterrupted
-		})
+	// The panels run at once, each against its own server, through the
+	// same batch runner as `stansim run`; the diagram draws from the
+	// histories, so the runs write summaries only.
+	res, err := batch.Run(ctx, batch.Config{Out: runDir, Parallel: len(scs), NoServerLog: opt.NoServerLog, NoRender: true, NoBatchFiles: true}, scs)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	if slices.Contains(interrupted, true) || ctx.Err() != nil {
+	if res.Interrupted() || ctx.Err() != nil {
 		return &Result{Preset: p.Name, RunDir: runDir}, fmt.Errorf("%s: %w (partial histories in %s)", p.Name, ErrInterrupted, runDir)
+	}
+	var errs []error
+	for _, o := range res.Outcomes {
+		errs = append(errs, o.Err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -1,13 +1,11 @@
 package diagram
 
 import (
-	"image/color"
 	"sort"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/stansim/stansim/plots"
 	"github.com/stansim/stansim/sim/analyze"
 )
 
@@ -98,23 +96,23 @@ func (pd *panelDraw) lifelines() {
 				from = pd.clampY(sp.Up)
 			}
 			to := pd.bottom
-			var death *analyze.Death
+			var died *analyze.Death
 			for _, d := range pd.pv.Deaths {
 				if d.Member == l.Name && d.T >= sp.Up && (sp.Down < 0 || d.T <= sp.Down+int64(1e9)) {
-					death = d
+					died = d
 					break
 				}
 			}
-			if death != nil {
-				to = pd.clampY(death.T)
+			if died != nil {
+				to = pd.clampY(died.T)
 			}
 			seg(x, from, to, alive)
-			if death != nil && death.Kind == "forced" {
+			if died != nil && !died.Kind.CallsClose() {
 				end := pd.bottom
-				if death.Removed >= 0 {
-					end = pd.clampY(death.Removed)
+				if died.Removed >= 0 {
+					end = pd.clampY(died.Removed)
 				}
-				seg(x, to, end, lineStyle(deathColor(death.Kind), 1.4, 1.5, 3))
+				seg(x, to, end, lineStyle(deathColor(died.Kind), 1.4, listedDash(died.Kind)...))
 			}
 		}
 	}
@@ -137,6 +135,7 @@ func (pd *panelDraw) bands() {
 			continue // a graceful close: dropped at once (the label says so)
 		}
 		pd.features["zombie"] = true
+		pd.bandKinds = append(pd.bandKinds, d.Kind)
 		c := zombieFill(d.Kind)
 		edge := deathColor(d.Kind)
 		r := rect{x - bandHalf, y0, x + bandHalf, y1}
@@ -148,13 +147,6 @@ func (pd *panelDraw) bands() {
 			}
 		})
 	}
-}
-
-func zombieFill(kind string) color.Color {
-	if kind == "graceful" {
-		return plots.Alpha(colGraceful, 0x38)
-	}
-	return plots.Alpha(colForced, 0x38)
 }
 
 // processing draws each member's processing bars.
@@ -292,7 +284,7 @@ func (pd *panelDraw) deathMarks() {
 			continue
 		}
 		c := vg.Point{X: pd.cols[i], Y: pd.clampY(d.T)}
-		pd.features["death-"+d.Kind] = true
+		pd.features["death-"+string(d.Kind)] = true
 		pd.pl.block(rect{c.X - 10, c.Y - 10, c.X + 10, c.Y + 10})
 		col := deathColor(d.Kind)
 		pd.add(func(p *painter) {

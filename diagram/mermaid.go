@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"fmt"
+	"image/color"
 	"sort"
 	"strings"
 
@@ -93,26 +94,7 @@ func mermaidEvents(pv *panelView, ids map[string]string) []mmEvent {
 		add(d.T, 2, "Note right of %s: %s", ids[d.Member], mermaidText(txt))
 	}
 	for _, d := range pv.Deaths {
-		id := ids[d.Member]
-		if d.Kind == "graceful" {
-			txt := "Close() (graceful) at " + fmtSeconds(d.T)
-			if d.Removed >= 0 {
-				txt += ", dropped within " + fmtDur(d.Removed-d.T)
-			}
-			add(d.T, 3, "Note over %s: %s", id, mermaidText(txt))
-			continue
-		}
-		add(d.T, 3, "Note over %s: %s", id, mermaidText("killed (forced) at "+fmtSeconds(d.T)))
-		add(d.T, 4, "rect rgba(213, 94, 0, 0.15)")
-		add(d.T, 5, "Note over %s: %s", id, mermaidText("still listed by the server"))
-		if d.Removed >= 0 {
-			add(d.Removed, -2, "Note over %s: %s", id, mermaidText(fmt.Sprintf("removed at %s (heartbeats failed), %s after the death", fmtSeconds(d.Removed), fmtDur(d.Removed-d.T))))
-			add(d.Removed, -1, "end")
-		} else {
-			end := max(pv.End, pv.Content)
-			add(end, 98, "Note over %s: %s", id, mermaidText("still listed when the run ended at "+fmtSeconds(pv.End)))
-			add(end, 99, "end")
-		}
+		mermaidDeath(pv, d, ids[d.Member], add)
 	}
 	sort.SliceStable(evs, func(i, j int) bool {
 		if evs[i].t != evs[j].t {
@@ -121,6 +103,37 @@ func mermaidEvents(pv *panelView, ids map[string]string) []mmEvent {
 		return evs[i].rank < evs[j].rank
 	})
 	return nestRects(evs)
+}
+
+// mermaidDeath adds one death's notes, in the death table's words: a
+// Close() and how soon the server dropped the member; otherwise the death,
+// then a block shaded in the death's colour while the server still listed
+// the member, closed at its removal (or at the end of the run).
+func mermaidDeath(pv *panelView, d *analyze.Death, id string, add func(t int64, rank int, format string, args ...any)) {
+	head := markText(d.Kind) + " at " + fmtSeconds(d.T)
+	if d.Kind.CallsClose() && d.Removed >= 0 {
+		head += ", dropped within " + fmtDur(d.Removed-d.T)
+	}
+	add(d.T, 3, "Note over %s: %s", id, mermaidText(head))
+	if d.Kind.CallsClose() {
+		return
+	}
+	add(d.T, 4, "rect %s", mermaidShade(deathColor(d.Kind)))
+	add(d.T, 5, "Note over %s: %s", id, mermaidText("still listed by the server"))
+	if d.Removed >= 0 {
+		add(d.Removed, -2, "Note over %s: %s", id, mermaidText(fmt.Sprintf("removed at %s (heartbeats failed), %s after the death", fmtSeconds(d.Removed), fmtDur(d.Removed-d.T))))
+		add(d.Removed, -1, "end")
+	} else {
+		end := max(pv.End, pv.Content)
+		add(end, 98, "Note over %s: %s", id, mermaidText("still listed when the run ended at "+fmtSeconds(pv.End)))
+		add(end, 99, "end")
+	}
+}
+
+// mermaidShade is a rect block's background: c at 15 % opacity.
+func mermaidShade(c color.Color) string {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	return fmt.Sprintf("rgba(%d, %d, %d, 0.15)", n.R, n.G, n.B)
 }
 
 // nestRects drops a rect that would open inside another (two dead

@@ -118,6 +118,16 @@ func TestMermaid(t *testing.T) {
 					t.Errorf("%s: Mermaid lacks %q", name, want)
 				}
 			}
+		case "forced-vs-hang":
+			for _, want := range []string{
+				"Note over L_tickets,L_orders_2: hang - orders-2 freezes (connected, silent)",
+				"Note over L_orders_2: hung (frozen) at 1.10 s",
+				"Note over L_orders_2: removed at 2.52 s (heartbeats failed), 1.42 s after the death",
+			} {
+				if !strings.Contains(mm, want) {
+					t.Errorf("%s: Mermaid lacks %q", name, want)
+				}
+			}
 		case "ackwait-redelivery":
 			if !strings.Contains(mm, "still listed when the run ended") || !strings.Contains(mm, "redelivered (AckWait expired)") {
 				t.Errorf("%s: Mermaid lacks the AckWait story:\n%s", name, mm)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/stansim/stansim/sim/analyze"
-	"github.com/stansim/stansim/sim/history"
 )
 
 // Lane kinds, in the order lanes are laid out.
@@ -79,12 +78,6 @@ type panelView struct {
 	Content  int64
 	MultiKey bool
 }
-
-// handOffSlack is how long after the server's removal of a dead member its
-// messages are still counted as handed off at removal (the server hands
-// them over about 100 ms after dropping the client; samples add their own
-// interval).
-const handOffSlack = int64(150e6)
 
 // newPanelView derives a panel from an analysis.
 func newPanelView(name, title string, a *analyze.Analysis) *panelView {
@@ -187,88 +180,28 @@ func shortKey(key, pub string) string {
 	return key
 }
 
-// sends lists recorded deliveries and infers the sends to dead members:
-// a message whose first delivery seen in a group is already flagged
-// redelivered went first to a member that recorded nothing, one that was
-// dead but still listed by the server.
+// sends lists the analysis's sends of each message: its recorded
+// deliveries (with the cause the analysis gave each redelivered copy) and
+// its sends to dead members (Message.Unseen: a dead member records
+// nothing; a resend there is an AckWait expiry).
 func (pv *panelView) sends() {
-	a := pv.A
-	sample := int64(0)
-	if a.Log != nil && a.Log.Start != nil {
-		sample = a.Log.Start.SampleInterval
-	}
 	for _, mv := range pv.Msgs {
 		m := mv.M
-		seenGroup := map[string]bool{}
 		for _, d := range m.Deliveries {
-			s := send{T: d.T, Member: d.Member, Msg: mv, Redelivered: d.Redelivered, Cause: d.Cause}
-			if !seenGroup[d.Group] && d.Redelivered && m.PublishT >= 0 {
-				if dead := pv.deadListed(d.Group, m.PublishT, d.T); dead != nil {
-					pv.inferred(mv, dead, d.Redeliveries, d.T)
-					s.Cause = causeAfter(dead, d.T, sample)
-				}
-			}
-			seenGroup[d.Group] = true
-			pv.Sends = append(pv.Sends, s)
+			pv.Sends = append(pv.Sends, send{T: d.T, Member: d.Member, Msg: mv, Redelivered: d.Redelivered, Cause: d.Cause})
 		}
-		if len(m.Deliveries) == 0 && m.Acked && m.PublishT >= 0 {
-			for _, g := range a.Groups() {
-				if dead := pv.deadListed(g, m.PublishT, pv.End); dead != nil {
-					pv.inferred(mv, dead, 0, pv.End)
-				}
+		for _, u := range m.Unseen {
+			if u.Death == nil {
+				continue
 			}
+			s := send{T: u.T, Member: u.Death.Member, Msg: mv, Redelivered: u.Redelivered, Inferred: true}
+			if u.Redelivered {
+				s.Cause = analyze.CauseAckWait
+			}
+			pv.Sends = append(pv.Sends, s)
 		}
 	}
 	sort.SliceStable(pv.Sends, func(i, j int) bool { return pv.Sends[i].T < pv.Sends[j].T })
-}
-
-// inferred adds the unseen sends of mv to a dead member: one at publish
-// time and, when the copy seen later had been redelivered more than once,
-// one more every AckWait.
-func (pv *panelView) inferred(mv *msgView, dead *analyze.Death, redeliveries int, before int64) {
-	t := mv.M.PublishT
-	pv.Sends = append(pv.Sends, send{T: t, Member: dead.Member, Msg: mv, Inferred: true})
-	wait := int64(pv.A.Settings.AckWait(dead.Group))
-	for k := 1; k < redeliveries && wait > 0; k++ {
-		rt := t + int64(k)*wait
-		if rt >= before-handOffSlack || (dead.Removed >= 0 && rt > dead.Removed) {
-			break
-		}
-		pv.Sends = append(pv.Sends, send{T: rt, Member: dead.Member, Msg: mv, Redelivered: true, Cause: analyze.CauseAckWait, Inferred: true})
-	}
-}
-
-// deadListed returns the latest death in group at or before the first
-// sighting whose member the server still listed when the message was
-// published (a little before the death counts: the member may have died
-// with the message on the wire).
-func (pv *panelView) deadListed(group string, published, seen int64) *analyze.Death {
-	var found *analyze.Death
-	for _, d := range pv.Deaths {
-		if d.Group != group || d.T > seen {
-			continue
-		}
-		if d.Removed >= 0 && d.Removed < published {
-			continue
-		}
-		if d.Kind == history.DeathGraceful && published > d.T {
-			continue // a closed member is dropped at once: nothing more is sent to it
-		}
-		found = d
-	}
-	return found
-}
-
-// causeAfter says why a copy delivered at t came after an unseen send to
-// the dead member: its Close(), its removal, or AckWait.
-func causeAfter(d *analyze.Death, t, sample int64) string {
-	switch {
-	case d.Kind == history.DeathGraceful:
-		return analyze.CauseClose
-	case d.Removed >= 0 && t >= d.Removed-sample-handOffSlack:
-		return analyze.CauseRemoval
-	}
-	return analyze.CauseAckWait
 }
 
 // bars rebuilds each member's processing: its worker takes messages in
@@ -325,28 +258,35 @@ func (pv *panelView) bars() {
 	}
 }
 
-// dones lists every done with the newer versions done before it.
+// dones lists every done. A late one (Done.Late: the first done of its
+// message in its group came after a higher version) lists the newer
+// versions done before it there, from the analysis's inversions.
 func (pv *panelView) dones() {
 	byMsg := map[*analyze.Message]*msgView{}
 	for _, mv := range pv.Msgs {
 		byMsg[mv.M] = mv
 	}
-	after := map[*analyze.Message][]*msgView{}
-	for _, inv := range pv.A.Inversions {
-		after[inv.Late] = append(after[inv.Late], byMsg[inv.Early])
+	type lateIn struct {
+		m     *analyze.Message
+		group string
 	}
-	for m, l := range after {
+	after := map[lateIn][]*msgView{}
+	for _, inv := range pv.A.Inversions {
+		k := lateIn{inv.Late, inv.Group}
+		after[k] = append(after[k], byMsg[inv.Early])
+	}
+	for k, l := range after {
 		sort.SliceStable(l, func(i, j int) bool { return l[i].M.Ver < l[j].M.Ver })
-		after[m] = l
+		after[k] = l
 	}
 	for _, mv := range pv.Msgs {
-		for i, d := range mv.M.Dones {
+		for _, d := range mv.M.Dones {
 			dv := doneView{Member: d.Member, T: d.T, Msg: mv}
 			if d.Delivery >= 0 {
 				dv.Redelivered = mv.M.Deliveries[d.Delivery].Redelivered
 			}
-			if i == 0 {
-				dv.After = after[mv.M]
+			if d.Late {
+				dv.After = after[lateIn{mv.M, d.Group}]
 			}
 			pv.Dones = append(pv.Dones, dv)
 		}

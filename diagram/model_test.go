@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/scenario"
 )
@@ -19,12 +20,18 @@ const ms = int64(time.Millisecond)
 // after p-4 (v4) was done.
 func synthetic(t *testing.T) *analyze.Analysis {
 	t.Helper()
+	return syntheticOf(t, death.Forced)
+}
+
+// syntheticOf is the synthetic history with g-2 dying as kind says.
+func syntheticOf(t *testing.T, kind death.Kind) *analyze.Analysis {
+	t.Helper()
 	sc, err := scenario.ParseScenario("synthetic.yaml", []byte(`name: synthetic
 duration: 5s
 server: {heartbeat: {interval: 300ms, timeout: 300ms, fail_count: 2}}
 publishers: [{name: p, channel: c, count: 4, rate: 5}]
 listeners: [{group: g, channel: c, members: 2, ack_wait: 2s, process_time: 200ms}]
-faults: [{at: 500ms, member: g-2, death: forced}]
+faults: [{at: 500ms, member: g-2, death: `+string(kind)+`}]
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -64,8 +71,8 @@ faults: [{at: 500ms, member: g-2, death: forced}]
 	pub(200*ms, 2, 2)
 	deliver(201*ms, "g-2", 2, false)
 	evs = append(evs,
-		history.Event{T: 500 * ms, Ev: history.KindFault, Member: "g-2", Group: "g", Death: "forced", Client: "g-2-r0"},
-		history.Event{T: 501 * ms, Ev: history.KindMemberDown, Member: "g-2", Group: "g", Death: "forced", Client: "g-2-r0"})
+		history.Event{T: 500 * ms, Ev: history.KindFault, Member: "g-2", Group: "g", Death: kind, Client: "g-2-r0"},
+		history.Event{T: 501 * ms, Ev: history.KindMemberDown, Member: "g-2", Group: "g", Death: kind, Client: "g-2-r0"})
 	pub(600*ms, 3, 3)
 	pub(800*ms, 4, 4)
 	deliver(801*ms, "g-1", 4, false)

@@ -69,8 +69,10 @@ func (s textStyle) box(lines []string) (w, h vg.Length) {
 // painter draws onto a draw.Canvas in figure coordinates: points, origin
 // at the top left, y growing downwards (the layout's convention).
 type painter struct {
-	c   draw.Canvas
-	h   vg.Length // canvas height, to flip y
+	c draw.Canvas
+	h vg.Length // canvas height, to flip y
+	// pdf draws bold text in the regular face (see textStyle.style); the
+	// PDF's colours and text encoding are package render's business.
 	pdf bool
 }
 
@@ -88,9 +90,6 @@ func (p *painter) line(sty draw.LineStyle, pts ...vg.Point) {
 }
 
 func (p *painter) polygon(c color.Color, pts ...vg.Point) {
-	if p.pdf {
-		c = onWhite(c)
-	}
 	flipped := make([]vg.Point, len(pts))
 	for i, q := range pts {
 		flipped[i] = p.pt(q.X, q.Y)
@@ -128,21 +127,8 @@ func (p *painter) text(s textStyle, x, y vg.Length, xalign float64, txt string) 
 	st.XAlign = draw.XAlignment(-xalign)
 	st.YAlign = draw.YTop
 	for i, l := range lines {
-		if p.pdf {
-			l = latin1(l)
-		}
 		p.c.FillText(st, p.pt(x, y+s.lineHeight()*vg.Length(i)), l)
 	}
-}
-
-// latin1 replaces what a PDF's Windows-1252 fonts cannot draw.
-func latin1(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r > 0xFF {
-			return '?'
-		}
-		return r
-	}, s)
 }
 
 // vtext draws one line rotated a quarter turn anticlockwise, centred on (x, y).
@@ -151,9 +137,6 @@ func (p *painter) vtext(s textStyle, x, y vg.Length, txt string) {
 	st.Rotation = math.Pi / 2
 	st.XAlign = draw.XCenter
 	st.YAlign = draw.YCenter
-	if p.pdf {
-		txt = latin1(txt)
-	}
 	p.c.FillText(st, p.pt(x, y), txt)
 }
 
@@ -178,17 +161,6 @@ func (p *painter) arrow(sty draw.LineStyle, a, b vg.Point, head vg.Length) {
 		vg.Point{X: base.X - vg.Length(uy*half), Y: base.Y + vg.Length(ux*half)},
 		vg.Point{X: base.X + vg.Length(uy*half), Y: base.Y - vg.Length(ux*half)},
 	)
-}
-
-// onWhite blends a translucent colour onto white: vgpdf draws
-// translucency wrongly, and every translucent fill here lies on white.
-func onWhite(c color.Color) color.Color {
-	n, ok := c.(color.NRGBA)
-	if !ok || n.A == 0xFF {
-		return c
-	}
-	mix := func(v uint8) uint8 { return uint8((int(v)*int(n.A) + 255*(255-int(n.A)) + 127) / 255) }
-	return color.NRGBA{R: mix(n.R), G: mix(n.G), B: mix(n.B), A: 0xFF}
 }
 
 // cross draws an X of half-size r centred on c.

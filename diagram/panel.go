@@ -4,6 +4,8 @@ import (
 	"image/color"
 
 	"gonum.org/v1/plot/vg"
+
+	"github.com/stansim/stansim/sim/death"
 )
 
 // panelDraw lays out and draws one panel: lane heads along the top, time
@@ -27,7 +29,9 @@ type panelDraw struct {
 	shapes   []func(*painter)
 	labels   []placedLabel
 	features map[string]bool // legend entries this panel uses
-	pl       *placer
+	// bandKinds are the death kinds of the zombie bands drawn, in order.
+	bandKinds []death.Kind
+	pl        *placer
 }
 
 // placedLabel is a label with its final top-left corner.

@@ -55,6 +55,15 @@ var Presets = []Preset{
 			{Name: "reorder", Title: "one key, orders-2 killed", Scenario: scenarioOutOfOrder},
 		},
 	},
+	{
+		Name:  "forced-vs-hang",
+		Title: "Forced kill vs hang: how long does the server keep a silent member?",
+		About: "two panels: a member is killed without Close() / a member freezes (SIGSTOP), same heartbeats",
+		Panels: []Panel{
+			{Name: "forced", Title: "forced: orders-2 is killed (no Close())", Scenario: scenarioForcedVsHang("forced", "is killed at 1.1 s without Close() (SIGKILL)")},
+			{Name: "hang", Title: "hang: orders-2 freezes (connected, silent)", Scenario: scenarioForcedVsHang("hang", "freezes at 1.1 s (SIGSTOP), connected but answering nothing")},
+		},
+	},
 }
 
 // Lookup returns the preset with the given name.
@@ -122,3 +131,20 @@ listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 30s, 
 faults: [{at: 700ms, member: orders-2, death: forced}]
 `
 )
+
+// scenarioForcedVsHang is one panel of forced-vs-hang: the same run but for
+// how orders-2 dies at 1.1 s. Each missed heartbeat takes I (250 ms) after
+// a kill and I+T (500 ms) after a freeze, so with F = 2 the server lists
+// the killed member 0.5-0.75 s and the frozen one 1-1.5 s.
+func scenarioForcedVsHang(kind, how string) string {
+	return `name: ` + kind + `
+description: orders-2 ` + how + `; heartbeats 250ms, 250ms, 2 failures
+seed: 1
+duration: 6s
+sample_interval: 20ms
+server: {heartbeat: {interval: 250ms, timeout: 250ms, fail_count: 2}}
+publishers: [{name: tickets, channel: ticket.updated, count: 12, rate: 5, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 30s, process_time: {uniform: [250ms, 450ms]}}]
+faults: [{at: 1100ms, member: orders-2, death: ` + kind + `}]
+`
+}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/simtest"
 )
@@ -70,6 +72,15 @@ func makePreset(t *testing.T, name string, seed int64) *Result {
 
 func ns(d int64) time.Duration { return time.Duration(d) }
 
+// predicted is the removal window the analysis predicts for the story's death.
+func predicted(t *testing.T, st Story) (lo, hi time.Duration) {
+	t.Helper()
+	if st.Death == nil || st.Predicted == nil {
+		t.Fatalf("%s: no predicted removal window", st.Panel)
+	}
+	return st.Predicted.Min, st.Predicted.Max
+}
+
 // handOffsWithin checks that every hand-off came to the survivor, flagged
 // redelivered, for the given cause, between lo and hi after the death.
 func handOffsWithin(t *testing.T, st Story, cause string, lo, hi time.Duration) {
@@ -99,7 +110,7 @@ func TestPresetGracefulVsForced(t *testing.T) {
 		t.Fatalf("%d panels", len(res.Panels))
 	}
 	g, f := res.Panels[0].Story, res.Panels[1].Story
-	if g.Death == nil || g.Death.Kind != history.DeathGraceful || f.Death == nil || f.Death.Kind != history.DeathForced {
+	if g.Death == nil || g.Death.Kind != death.Graceful || f.Death == nil || f.Death.Kind != death.Forced {
 		t.Fatalf("deaths: %+v, %+v", g.Death, f.Death)
 	}
 	if err := simtest.Within("graceful zombie window", g.Window, 0, 300*time.Millisecond); err != nil {
@@ -108,15 +119,79 @@ func TestPresetGracefulVsForced(t *testing.T) {
 	handOffsWithin(t, g, analyze.CauseClose, 0, 500*time.Millisecond)
 
 	sample := time.Duration(res.Panels[1].Analysis.Log.Start.SampleInterval)
-	lo, hi := f.Heartbeat.RemovalWindow()
+	lo, hi := predicted(t, f)
 	if err := simtest.Within("forced zombie window", f.Window, lo-sample, hi+sample+schedMargin); err != nil {
 		t.Error(err)
 	}
-	handOffsWithin(t, f, analyze.CauseRemoval, f.Window-sample-time.Duration(handOffSlack), f.Window+schedMargin)
+	handOffsWithin(t, f, analyze.CauseRemoval, f.Window-sample-time.Duration(analyze.HandOffSlack), f.Window+schedMargin)
 	if res.Panels[1].Analysis.Summary.OutOfOrder.Inversions == 0 {
 		t.Error("forced panel: no version done out of order")
 	}
 }
+
+// Forced vs hang, same heartbeats: each measured window lies inside its
+// own predicted window (F·I for the kill, F·(I+T) for the freeze), and
+// the caption names each kind in its own words.
+func TestPresetForcedVsHang(t *testing.T) {
+	t.Parallel()
+	res := makePreset(t, "forced-vs-hang", 1)
+	if len(res.Panels) != 2 {
+		t.Fatalf("%d panels", len(res.Panels))
+	}
+	kinds := []death.Kind{death.Forced, death.Hang}
+	for i, pn := range res.Panels {
+		a := pn.Analysis
+		if len(a.Deaths) != 1 || a.Deaths[0].Kind != kinds[i] {
+			t.Fatalf("%s: deaths %+v, want one %s", pn.Name, a.Deaths, kinds[i])
+		}
+		d := a.Deaths[0]
+		if d.Predicted == nil || d.Removed < 0 {
+			t.Fatalf("%s: predicted %v, removed %d", pn.Name, d.Predicted, d.Removed)
+		}
+		if margin := a.Sample + int64(schedMargin); !d.Inside(margin) {
+			t.Errorf("%s: listed %v, outside the predicted %v-%v (margin %v)", pn.Name, ns(d.Listed()), d.Predicted.Min, d.Predicted.Max, ns(margin))
+		}
+		if pn.Story.Window != ns(d.Listed()) || pn.Story.Predicted != d.Predicted {
+			t.Errorf("%s: story window %v / %v, analysis %v / %v", pn.Name, pn.Story.Window, pn.Story.Predicted, ns(d.Listed()), d.Predicted)
+		}
+	}
+	f, h := res.Panels[0].Analysis.Deaths[0], res.Panels[1].Analysis.Deaths[0]
+	if h.Predicted.Min <= f.Predicted.Max {
+		t.Errorf("predicted windows overlap: forced %v-%v, hang %v-%v", f.Predicted.Min, f.Predicted.Max, h.Predicted.Min, h.Predicted.Max)
+	}
+	left, right, ok := strings.Cut(res.Caption, "Right: ")
+	if !ok {
+		t.Fatalf("caption has no right panel: %q", res.Caption)
+	}
+	for _, want := range []string{
+		"Left: orders-2 was killed at 1.10 s without Close()",
+		"removal " + secs(f.Predicted.Min) + "-" + secs(f.Predicted.Max) + " s after the death",
+		"kept listing it for " + fmtDur(f.Listed()),
+	} {
+		if !strings.Contains(left, want) {
+			t.Errorf("left caption lacks %q:\n%s", want, left)
+		}
+	}
+	for _, want := range []string{
+		"orders-2 hung at 1.10 s (frozen",
+		"removal " + secs(h.Predicted.Min) + "-" + secs(h.Predicted.Max) + " s after the death",
+		"kept listing it for " + fmtDur(h.Listed()),
+		"The hung member stayed listed",
+		"as long as the killed one",
+	} {
+		if !strings.Contains(right, want) {
+			t.Errorf("right caption lacks %q:\n%s", want, right)
+		}
+	}
+	sentences, _, _ := strings.Cut(right, "The hung member")
+	for _, bad := range []string{"kill", "forced", "graceful"} {
+		if strings.Contains(sentences, bad) {
+			t.Errorf("the hang panel's caption says %q:\n%s", bad, sentences)
+		}
+	}
+}
+
+func secs(d time.Duration) string { return trimSeconds(d.Seconds()) }
 
 // Slow heartbeats keep the dead member listed; each of its messages comes
 // back a whole number of AckWaits after it was sent, after newer versions.
@@ -125,7 +200,7 @@ func TestPresetAckWaitRedelivery(t *testing.T) {
 	res := makePreset(t, "ackwait-redelivery", 1)
 	st := res.Panels[0].Story
 	a := res.Panels[0].Analysis
-	if st.Death == nil || st.Death.Kind != history.DeathForced {
+	if st.Death == nil || st.Death.Kind != death.Forced {
 		t.Fatalf("death %+v", st.Death)
 	}
 	if st.Window >= 0 {
@@ -170,7 +245,7 @@ func TestPresetOutOfOrder(t *testing.T) {
 	if len(st.Late) == 0 || len(st.Late[0].After) < 2 {
 		t.Errorf("late = %+v, want a version done after at least two newer ones", st.Late)
 	}
-	lo, hi := st.Heartbeat.RemovalWindow()
+	lo, hi := predicted(t, st)
 	sample := time.Duration(a.Log.Start.SampleInterval)
 	if err := simtest.Within("zombie window", st.Window, lo-sample, hi+sample+schedMargin); err != nil {
 		t.Error(err)

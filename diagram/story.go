@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 )
 
 // Story is what one panel shows, in numbers: the first death, how long the
@@ -19,16 +20,19 @@ type Story struct {
 	// Window is how long the server still listed the dead member after its
 	// death; -1 when it still listed it at the end of the run.
 	Window time.Duration
+	// Predicted is the removal window the analysis predicts for the
+	// death (nil when the settings are unknown).
+	Predicted *death.Window
 	// Heartbeat and AckWait are the run's settings (AckWait of the dead
 	// member's group).
 	Heartbeat analyze.Heartbeat
 	AckWait   time.Duration
 	// Held are the messages the member had received but not finished when
-	// it died; SentToDead the ones the server sent it afterwards (inferred:
-	// a dead member records nothing).
+	// it died (Death.Held); SentToDead the ones the server first sent it
+	// afterwards (Death.Sent, inferred: a dead member records nothing).
 	Held, SentToDead []*analyze.Message
-	// HandOffs are the redelivered copies of those messages that another
-	// member received, in time order.
+	// HandOffs are the first redelivered copies that followed the death
+	// (Delivery.After) on another member, one per message, in time order.
 	HandOffs []HandOff
 	// Late lists the out-of-order dones: a version done after newer ones.
 	Late []Late
@@ -71,41 +75,29 @@ func (pv *panelView) story() Story {
 	d := pv.Deaths[0]
 	st.Death = d
 	st.AckWait = pv.A.Settings.AckWait(d.Group)
-	if d.Removed >= 0 {
-		st.Window = time.Duration(d.Removed - d.T)
+	st.Predicted = d.Predicted
+	if w := d.Listed(); w >= 0 {
+		st.Window = time.Duration(w)
 	}
-	mine := map[*analyze.Message]bool{}
-	for _, mv := range pv.Msgs {
-		got, finished := false, false
-		for _, dl := range mv.M.Deliveries {
-			if dl.Member == d.Member && dl.T <= d.T {
-				got = true
-			}
-		}
-		for _, dn := range mv.M.Dones {
-			if dn.Member == d.Member && dn.T <= d.T {
-				finished = true
-			}
-		}
-		if got && !finished {
-			st.Held = append(st.Held, mv.M)
-			mine[mv.M] = true
-		}
-	}
-	for _, s := range pv.Sends {
-		if s.Inferred && s.Member == d.Member && !s.Redelivered && !mine[s.Msg.M] {
-			st.SentToDead = append(st.SentToDead, s.Msg.M)
-			mine[s.Msg.M] = true
-		}
-	}
-	for _, s := range pv.Sends {
-		if mine[s.Msg.M] && s.Redelivered && !s.Inferred && s.Member != d.Member && s.T >= d.T {
-			st.HandOffs = append(st.HandOffs, HandOff{Msg: s.Msg.M, Member: s.Member, T: s.T, Cause: s.Cause})
-			delete(mine, s.Msg.M) // the first copy that got through
-		}
-	}
+	st.Held, st.SentToDead = d.Held, d.Sent
+	st.HandOffs = handOffs(pv.A, d)
 	sort.SliceStable(st.HandOffs, func(i, j int) bool { return st.HandOffs[i].T < st.HandOffs[j].T })
 	return st
+}
+
+// handOffs lists, per message, the first redelivered copy another member
+// got after d's member died holding it or was sent it dead.
+func handOffs(a *analyze.Analysis, d *analyze.Death) []HandOff {
+	var hs []HandOff
+	for _, m := range a.Messages {
+		for _, dl := range m.Deliveries {
+			if dl.After == d && dl.Redelivered && dl.Member != d.Member {
+				hs = append(hs, HandOff{Msg: m, Member: dl.Member, T: dl.T, Cause: dl.Cause})
+				break
+			}
+		}
+	}
+	return hs
 }
 
 // caption tells the figure's story in a few plain sentences with the
@@ -119,7 +111,36 @@ func caption(pvs []*panelView) string {
 		}
 		parts = append(parts, s)
 	}
+	if len(pvs) == 2 {
+		if c := comparison(pvs[0].story(), pvs[1].story()); c != "" {
+			parts = append(parts, c)
+		}
+	}
 	return strings.Join(parts, " ")
+}
+
+// comparison sets two panels' removal windows side by side when both
+// members died without Close() in different ways and both were removed:
+// "The hung member stayed listed 2.2 times as long as the killed one
+// (1.42 s against 0.66 s): the server removes a hung member F·(I+T) to
+// (F+1)·(I+T) after the death, a killed one F·I to (F+1)·I."
+func comparison(a, b Story) string {
+	if a.Death == nil || b.Death == nil || a.Death.Kind == b.Death.Kind ||
+		a.Death.Kind.CallsClose() || b.Death.Kind.CallsClose() || a.Window <= 0 || b.Window <= 0 {
+		return ""
+	}
+	long, short := a, b
+	if b.Window > a.Window {
+		long, short = b, a
+	}
+	s := fmt.Sprintf("The %s member stayed listed %.1f times as long as the %s one (%s against %s)",
+		long.Death.Info().Noun, float64(long.Window)/float64(short.Window), short.Death.Info().Noun,
+		fmtDur(int64(long.Window)), fmtDur(int64(short.Window)))
+	if long.Predicted != nil && short.Predicted != nil && long.Predicted.Rule != short.Predicted.Rule {
+		s += fmt.Sprintf(": the server removes a %s member %s after the death, a %s one %s",
+			long.Death.Info().Noun, long.Predicted.Rule, short.Death.Info().Noun, short.Predicted.Rule)
+	}
+	return s + "."
 }
 
 // storyText is one panel's sentences: the death and what the server did
@@ -135,20 +156,14 @@ func storyText(pv *panelView) string {
 	}
 	var b strings.Builder
 	var server []string // what the server did, joined "a, b and c"
-	switch d.Kind {
-	case "graceful":
+	if d.Kind.CallsClose() {
 		fmt.Fprintf(&b, "%s called Close() at %s%s", d.Member, fmtSeconds(d.T), heldText(pv, st.Held))
 		if st.Window >= 0 {
 			server = append(server, "the server dropped it within "+fmtDur(int64(st.Window)))
 		}
-	default:
-		fmt.Fprintf(&b, "%s was killed at %s without Close()%s", d.Member, fmtSeconds(d.T), heldText(pv, st.Held))
-		hb := ""
-		if h := st.Heartbeat; h.Interval > 0 {
-			lo, hi := h.RemovalWindow()
-			hb = fmt.Sprintf(" (heartbeats every %s, %d misses allowed: removal %s-%s s after the death)",
-				trimSeconds(h.Interval.Seconds())+" s", h.FailCount, trimSeconds(lo.Seconds()), trimSeconds(hi.Seconds()))
-		}
+	} else {
+		fmt.Fprintf(&b, "%s %s at %s%s%s", d.Member, d.Info().Verb, fmtSeconds(d.T), deathClause(d.Kind), heldText(pv, st.Held))
+		hb := heartbeatText(d, st.Heartbeat)
 		if st.Window >= 0 {
 			server = append(server, fmt.Sprintf("the server kept listing it for %s%s", fmtDur(int64(st.Window)), hb))
 		} else {
@@ -170,7 +185,7 @@ func storyText(pv *panelView) string {
 	}
 	b.WriteString(".")
 	if d.Restart >= 0 {
-		fmt.Fprintf(&b, " %s came back at %s with a new client id.", d.Member, fmtSeconds(d.Restart))
+		b.WriteString(pv.backSentence(d))
 	}
 	switch {
 	case len(st.Late) > 0:

@@ -6,7 +6,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/stansim/stansim/plots"
-	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 )
 
 // Colours: the charts' Okabe-Ito palette and its roles (plots.Palette), so
@@ -59,25 +59,29 @@ const (
 	minScale              = 100.0
 )
 
-// causeColor is the colour of a redelivery cause.
-func causeColor(cause string) color.Color {
-	switch cause {
-	case analyze.CauseClose:
-		return colGraceful
-	case analyze.CauseRemoval:
-		return colForced
-	}
-	return colAckWait
-}
+// causeColor is the colour of a redelivery cause, as in the charts.
+func causeColor(cause string) color.Color { return plots.CauseColor(cause) }
 
-func deathColor(kind string) color.Color {
-	if kind == "graceful" {
-		return colGraceful
+// deathColor is the colour of a death kind: its role's colour, as in the
+// charts (plots.DeathColor).
+func deathColor(kind death.Kind) color.Color { return plots.DeathColor(kind) }
+
+// zombieFill shades a dead member's lane while the server still lists it.
+func zombieFill(kind death.Kind) color.Color { return plots.Alpha(plots.DeathColor(kind), 0x38) }
+
+// listedDash is the dash pattern of a dead member's lifeline while the
+// server still lists it: dotted for a vanished connection, dashed for a
+// frozen member (its colour role tells them apart, as in the charts).
+func listedDash(kind death.Kind) []vg.Length {
+	if death.Of(kind).Role == death.RoleHang {
+		return dashFrozen
 	}
-	return colForced
+	return dashListed
 }
 
 var (
+	dashListed    = []vg.Length{1.5, 3}
+	dashFrozen    = []vg.Length{5, 3}
 	dashRedeliver = []vg.Length{7, 4}
 	dashInferred  = []vg.Length{2, 3}
 	dashLifeline  = []vg.Length{4, 4}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 )
 
@@ -19,7 +20,7 @@ func syntheticAnalysis(t testing.TB, n int) *analyze.Analysis {
 	dur := time.Duration(float64(n) / 20000 * float64(time.Second))
 	s := story{Name: "million", Messages: n, Rate: 20000, Keys: 1000, Members: 4, Process: 150 * time.Microsecond, AckWait: 2 * time.Second,
 		Heartbeat: analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2},
-		Sample:    50 * time.Millisecond, Death: history.DeathForced, DeathAt: dur / 2, Removal: 620 * time.Millisecond}
+		Sample:    50 * time.Millisecond, Death: death.Forced, DeathAt: dur / 2, Removal: 620 * time.Millisecond}
 	l := &history.Log{Events: s.events()}
 	start, end := l.Events[0], l.Events[len(l.Events)-1]
 	l.Start, l.End = &start, &end

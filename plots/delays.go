@@ -21,8 +21,10 @@ var causes = []string{analyze.CauseClose, analyze.CauseRemoval, analyze.CauseAck
 
 // Delays draws the distribution of redelivery delays (publish -> the
 // message's first redelivered delivery), as a histogram stacked by cause
-// and as CDFs, with AckWait and the predicted removal window
-// [F·I, (F+1)·I] (a forced death's delay from the death) as references.
+// and as CDFs, with AckWait and, for each kind of death in the run, the
+// removal window the analysis predicts for it (Death.Predicted: F·I to
+// (F+1)·I after a forced kill, F·(I+T) to (F+1)·(I+T) after a hang) as
+// references.
 func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 	byCause := map[string][]float64{}
 	var all []float64
@@ -50,7 +52,6 @@ func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 		label string
 	}
 	var ackRefs []ref
-	var bandLo, bandHi float64
 	st := a.Settings
 	if st.Known {
 		groups := a.Groups()
@@ -72,10 +73,11 @@ func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 				ackRefs = append(ackRefs, ref{ms, label})
 			}
 		}
-		if st.Heartbeat.Interval > 0 && st.Heartbeat.FailCount > 0 {
-			lo, hi := st.Heartbeat.RemovalWindow()
-			bandLo, bandHi = float64(lo)/1e6, float64(hi)/1e6
-		}
+	}
+	bands := removalBands(a)
+	bandHi := 0.0
+	for _, b := range bands {
+		bandHi = max(bandHi, b.hi)
 	}
 	// The axis spans the data and the removal window; an AckWait far
 	// beyond them is named at the edge instead of squashing the data.
@@ -129,8 +131,8 @@ func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 	cp.Add(grid(true, true))
 	hl, cl := &LabelLayer{}, &LabelLayer{}
 	for _, p := range []*plot.Plot{hp, cp} {
-		if bandHi > 0 {
-			p.Add(Bands{span(bandLo/div, bandHi/div, Alpha(ColorForced, 40))})
+		for _, b := range bands {
+			p.Add(Bands{b.band(div)})
 		}
 		for _, r := range ackRefs {
 			p.Add(VLines{vline(r.ms/div, draw.LineStyle{Color: ColorInk, Width: 1, Dashes: []vg.Length{5, 3}})})
@@ -164,8 +166,8 @@ func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 		l *LabelLayer
 		y float64
 	}{{hl, math.Ceil(ymax * 1.25)}, {cl, 1.12}} {
-		if bandHi > 0 {
-			p.l.Labels = append(p.l.Labels, Label{X: (bandLo + bandHi) / 2 / div, Y: p.y, Text: "removal", Color: ColorForced,
+		for _, b := range bands {
+			p.l.Labels = append(p.l.Labels, Label{X: (b.lo + b.hi) / 2 / div, Y: p.y, Text: b.label(len(bands)), Color: DeathColor(b.kind),
 				Priority: 5, Sides: []Side{Below, BelowRight, BelowLeft, Below2}})
 		}
 		for _, r := range ackRefs {
@@ -195,9 +197,9 @@ func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 	if len(ackRefs) > 0 || len(offScale) > 0 {
 		legend = append(legend, LegendEntry{Label: "AckWait", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorInk, Width: 1, Dashes: []vg.Length{5, 3}}}})
 	}
-	if bandHi > 0 {
-		legend = append(legend, LegendEntry{Label: fmt.Sprintf("predicted removal after a forced death: F\u00b7I to (F+1)\u00b7I = %s to %s",
-			fmtMs(bandLo), fmtMs(bandHi)), Thumb: boxThumb{Fill: Alpha(ColorForced, 40)}})
+	for _, b := range bands {
+		band := b.band(1)
+		legend = append(legend, LegendEntry{Label: removalText(b.kind, b.w), Thumb: boxThumb{Fill: band.Fill, Outline: band.Outline}})
 	}
 	return &Figure{
 		Chart:    "delays",
@@ -216,15 +218,12 @@ func delaysSubtitle(a *analyze.Analysis, all []float64) string {
 		parts = append(parts, "No redeliveries in this run.")
 	} else {
 		q := analyze.NewQuantiles(all)
-		parts = append(parts, fmt.Sprintf("%d messages redelivered; delay from publish to their first redelivery: p50 %s, p90 %s, max %s.",
-			len(all), fmtMs(*q.P50), fmtMs(*q.P90), fmtMs(*q.Max)))
+		parts = append(parts, fmt.Sprintf("%d %s redelivered; delay from publish to %s first redelivery: p50 %s, p90 %s, max %s.",
+			len(all), plural(len(all), "message", "messages"), plural(len(all), "its", "their"), fmtMs(*q.P50), fmtMs(*q.P90), fmtMs(*q.Max)))
 	}
 	if st := a.Settings; st.Known {
-		hb := st.Heartbeat
-		if hb.Interval > 0 {
-			lo, hi := hb.RemovalWindow()
-			parts = append(parts, fmt.Sprintf("Heartbeats every %s, %d failures: removal %s to %s after a forced death.",
-				fmtDur(hb.Interval), hb.FailCount, fmtDur(lo), fmtDur(hi)))
+		if s := heartbeatText(a); s != "" {
+			parts = append(parts, s)
 		}
 	} else {
 		parts = append(parts, "Settings unknown: no reference lines.")
@@ -291,4 +290,12 @@ func (b StackedBars) Plot(c draw.Canvas, p *plot.Plot) {
 			base[i] += n
 		}
 	}
+}
+
+// plural picks the singular or plural word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

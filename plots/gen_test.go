@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 )
 
@@ -28,9 +29,9 @@ type story struct {
 	Heartbeat analyze.Heartbeat
 	Sample    time.Duration // server_view interval; 0 = none
 
-	Death   string        // "", forced, graceful
+	Death   death.Kind    // "" = none
 	DeathAt time.Duration // of member 1
-	Removal time.Duration // forced: server drops the client this long after the death
+	Removal time.Duration // a death without Close(): the server drops the client this long after it
 	Restart time.Duration // 0 = no restart; else after the death
 	StopAt  time.Duration // > 0: the run is interrupted here (no run_end)
 }
@@ -81,15 +82,15 @@ func (s story) events() []history.Event {
 		ms[i].client = fmt.Sprintf("%s-%s-%d", s.Name, ms[i].name, 1)
 		add(history.Event{T: 0, Ev: history.KindMemberUp, Member: ms[i].name, Group: "orders", Client: ms[i].client})
 	}
-	death, removal, restart := int64(-1), int64(-1), int64(-1)
+	deathT, removal, restart := int64(-1), int64(-1), int64(-1)
 	if s.Death != "" {
-		death = int64(s.DeathAt)
-		removal = death + int64(3*time.Millisecond)
-		if s.Death == history.DeathForced {
-			removal = death + int64(s.Removal)
+		deathT = int64(s.DeathAt)
+		removal = deathT + int64(3*time.Millisecond)
+		if !s.Death.CallsClose() {
+			removal = deathT + int64(s.Removal)
 		}
 		if s.Restart > 0 {
-			restart = death + int64(s.Restart)
+			restart = deathT + int64(s.Restart)
 		}
 	}
 	end := int64(1<<62 - 1)
@@ -105,7 +106,7 @@ func (s story) events() []history.Event {
 		}
 		start := max(t, m.busyUntil)
 		done := start + proc()
-		if death >= 0 && m == ms[0] && done >= death && t < death {
+		if deathT >= 0 && m == ms[0] && done >= deathT && t < deathT {
 			// In flight at the death: never acked.
 			m.held = append(m.held, i)
 			m.busyUntil = done
@@ -170,12 +171,12 @@ func (s story) events() []history.Event {
 			break
 		}
 		// Faults before this publish.
-		if death >= 0 && t >= death && !died {
+		if deathT >= 0 && t >= deathT && !died {
 			died = true
 			z := ms[0]
 			z.up = false
-			add(history.Event{T: death, Ev: history.KindFault, Member: z.name, Death: s.Death, Client: z.client})
-			add(history.Event{T: death + int64(50*time.Microsecond), Ev: history.KindMemberDown, Member: z.name, Client: z.client, Death: s.Death})
+			add(history.Event{T: deathT, Ev: history.KindFault, Member: z.name, Death: s.Death, Client: z.client})
+			add(history.Event{T: deathT + int64(50*time.Microsecond), Ev: history.KindMemberDown, Member: z.name, Client: z.client, Death: s.Death})
 			// Unacked messages of the dead member stay with it.
 			z.acks = nil
 		}
@@ -229,7 +230,7 @@ func (s story) events() []history.Event {
 	}
 	// Server views: replay listing and pending from the deliveries.
 	if s.Sample > 0 {
-		s.views(ev, ms, death, removal, restart, stop, add)
+		s.views(ev, ms, deathT, removal, restart, stop, add)
 	}
 	if s.StopAt == 0 {
 		add(history.Event{T: stop, Ev: history.KindRunEnd, Reason: history.ReasonDone})
@@ -239,7 +240,7 @@ func (s story) events() []history.Event {
 }
 
 // views samples what the monitoring endpoint would list.
-func (s story) views(ev []history.Event, ms []*simMember, death, removal, restart, stop int64, add func(history.Event)) {
+func (s story) views(ev []history.Event, ms []*simMember, deathT, removal, restart, stop int64, add func(history.Event)) {
 	type rec struct {
 		t      int64
 		member string
@@ -263,7 +264,7 @@ func (s story) views(ev []history.Event, ms []*simMember, death, removal, restar
 	pubT := map[string]int64{}
 	for _, e := range ev {
 		switch {
-		case e.Ev == history.KindPublish && e.T >= death && death >= 0:
+		case e.Ev == history.KindPublish && e.T >= deathT && deathT >= 0:
 			pubT[e.ID] = e.T
 		case e.Ev == history.KindDeliver:
 			recs = append(recs, rec{e.T, e.Member, +1, e.Seq})
@@ -289,7 +290,7 @@ func (s story) views(ev []history.Event, ms []*simMember, death, removal, restar
 		for i, m := range ms {
 			client := fmt.Sprintf("%s-%s-1", s.Name, m.name)
 			listed := true
-			if i == 0 && death >= 0 {
+			if i == 0 && deathT >= 0 {
 				if t >= removal {
 					listed = false
 				}
@@ -301,7 +302,7 @@ func (s story) views(ev []history.Event, ms []*simMember, death, removal, restar
 				continue
 			}
 			p := pending[m.name]
-			if i == 0 && death >= 0 && t >= death && t < removal {
+			if i == 0 && deathT >= 0 && t >= deathT && t < removal {
 				// The zombie's pending: in flight at death plus sent after.
 				for _, pt := range zombiePub {
 					if pt <= t {
@@ -327,10 +328,10 @@ func b2i(b bool) int {
 var stories = []story{
 	{Name: "forced-kill", Messages: 120, Rate: 50, Keys: 5, Members: 2, Process: 20 * time.Millisecond, AckWait: 2 * time.Second,
 		Heartbeat: analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2},
-		Sample:    50 * time.Millisecond, Death: history.DeathForced, DeathAt: 1010 * time.Millisecond, Removal: 620 * time.Millisecond},
+		Sample:    50 * time.Millisecond, Death: death.Forced, DeathAt: 1010 * time.Millisecond, Removal: 620 * time.Millisecond},
 	{Name: "graceful", Messages: 120, Rate: 50, Keys: 5, Members: 2, Process: 20 * time.Millisecond, AckWait: 2 * time.Second,
 		Heartbeat: analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2},
-		Sample:    50 * time.Millisecond, Death: history.DeathGraceful, DeathAt: 1010 * time.Millisecond, Restart: time.Second},
+		Sample:    50 * time.Millisecond, Death: death.Graceful, DeathAt: 1010 * time.Millisecond, Restart: time.Second},
 	{Name: "interrupted", Messages: 120, Rate: 50, Keys: 5, Members: 2, Process: 20 * time.Millisecond, AckWait: 2 * time.Second,
 		Heartbeat: analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2},
 		Sample:    50 * time.Millisecond, StopAt: 100 * time.Millisecond},

@@ -149,15 +149,15 @@ type orderPoint struct {
 // orderPoints ranks, per group, each message's first done against its
 // server sequence.
 func orderPoints(a *analyze.Analysis) []orderPoint {
-	late := lateMessages(a)
 	bySeq := a.BySeq()
 	var out []orderPoint
 	for _, g := range groupsOf(a) {
 		type entry struct {
-			m   *analyze.Message
-			t   int64
-			idx int
-			red bool
+			m    *analyze.Message
+			t    int64
+			idx  int
+			red  bool
+			late bool
 		}
 		var es []entry
 		for i, m := range bySeq {
@@ -167,7 +167,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 			for _, d := range m.Dones {
 				if d.Group == g {
 					red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
-					es = append(es, entry{m: m, t: d.T, idx: i, red: red})
+					es = append(es, entry{m: m, t: d.T, idx: i, red: red, late: d.Late})
 					break
 				}
 			}
@@ -188,7 +188,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 			ranks[i] = float64(r + 1)
 		}
 		for i, e := range es {
-			out = append(out, orderPoint{m: e.m, x: float64(i + 1), rank: ranks[i], late: late[e.m], redelivered: e.red})
+			out = append(out, orderPoint{m: e.m, x: float64(i + 1), rank: ranks[i], late: e.late, redelivered: e.red})
 		}
 	}
 	return out
@@ -208,60 +208,16 @@ func groupsOf(a *analyze.Analysis) []string {
 	return gs
 }
 
-// lateMessages returns the messages whose first done (in some group) came
-// after the first done of a newer version of the same key: the later half
-// of a per-key version inversion. Unlike Analysis.Inversions it is not
-// capped.
-func lateMessages(a *analyze.Analysis) map[*analyze.Message]bool {
-	type gk struct{ g, k string }
-	type entry struct {
-		t   int64
-		idx int
-		m   *analyze.Message
-	}
-	lists := map[gk][]entry{}
-	var keys []gk
-	for i, m := range a.Messages {
-		if !m.Acked {
-			continue
-		}
-		for j, d := range m.Dones {
-			if firstInGroup(m, j) {
-				k := gk{d.Group, m.Key}
-				if _, ok := lists[k]; !ok {
-					keys = append(keys, k)
-				}
-				lists[k] = append(lists[k], entry{t: d.T, idx: i, m: m})
-			}
+// doneLate reports whether the analysis marked a first done of m Late
+// (done after a newer version of its key, in some group): the later half of
+// a per-key version inversion. Unlike Analysis.Inversions it is not capped.
+func doneLate(m *analyze.Message) bool {
+	for _, d := range m.Dones {
+		if d.Late {
+			return true
 		}
 	}
-	late := map[*analyze.Message]bool{}
-	for _, k := range keys {
-		l := lists[k]
-		sort.SliceStable(l, func(i, j int) bool {
-			if l[i].t != l[j].t {
-				return l[i].t < l[j].t
-			}
-			return l[i].idx < l[j].idx
-		})
-		maxVer := 0
-		for _, e := range l {
-			if e.m.Ver < maxVer {
-				late[e.m] = true
-			}
-			maxVer = max(maxVer, e.m.Ver)
-		}
-	}
-	return late
-}
-
-func firstInGroup(m *analyze.Message, j int) bool {
-	for i := range j {
-		if m.Dones[i].Group == m.Dones[j].Group {
-			return false
-		}
-	}
-	return true
+	return false
 }
 
 var linkStyle = draw.LineStyle{Color: Alpha(ColorOutOfOrder, 170), Width: 0.7}

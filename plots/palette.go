@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"image/color"
 	"strings"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 )
 
 // Swatch is one named palette colour.
@@ -23,8 +26,10 @@ type Swatch struct {
 //	sky-blue       first delivery (server -> member), p50
 //	bluish-green   done (processed and acked), members alive, restart
 //	yellow         highlight halo (sparingly: poor contrast on white)
-//	blue           graceful death, redelivery handed off by a close (cause "close")
-//	vermillion     forced death, zombie window, redelivery on removal (cause "removal")
+//	blue           a death that calls Close() (graceful, interrupt), redelivery
+//	               handed off by a close (cause "close")
+//	vermillion     a forced kill or a hang (dashed where they are drawn apart),
+//	               zombie window, redelivery on removal (cause "removal")
 //	reddish-purple out-of-order done (per-key version inversion), latency max
 //
 // Publish arrows and lanes use a neutral grey (ColorInkLight), not a palette colour.
@@ -64,22 +69,27 @@ var (
 // CauseColor is the colour of a redelivery cause (analyze.Cause*).
 func CauseColor(cause string) color.NRGBA {
 	switch cause {
-	case "close":
+	case analyze.CauseClose:
 		return ColorGraceful
-	case "removal":
+	case analyze.CauseRemoval:
 		return ColorForced
 	default:
 		return ColorAckWait
 	}
 }
 
-// DeathColor is the colour of a death kind (forced | graceful).
-func DeathColor(kind string) color.NRGBA {
-	if kind == "graceful" {
+// RoleColor is the colour of a death's colour role: blue for a Close(),
+// vermillion for a vanished or frozen member.
+func RoleColor(r death.Role) color.NRGBA {
+	if r == death.RoleClose {
 		return ColorGraceful
 	}
 	return ColorForced
 }
+
+// DeathColor is the colour of a death kind, from its role in the death
+// table (an unknown kind gets the table's neutral row: vermillion).
+func DeathColor(kind death.Kind) color.NRGBA { return RoleColor(death.Of(kind).Role) }
 
 // series is the order colours are handed to per-member series.
 var series = []color.NRGBA{Palette[5].RGB, Palette[1].RGB, Palette[3].RGB, Palette[7].RGB, Palette[2].RGB, Palette[6].RGB, Palette[0].RGB}

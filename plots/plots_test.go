@@ -80,7 +80,7 @@ func TestHistories(t *testing.T) {
 	}
 }
 
-func render(t testing.TB, fig *Figure, format string) []byte {
+func renderFig(t testing.TB, fig *Figure, format string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := fig.Render(&buf, format, Options{}); err != nil {
@@ -99,11 +99,11 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := render(t, fig, "svg")
+				got := renderFig(t, fig, "svg")
 				if outDir != "" {
 					os.MkdirAll(outDir, 0o755)
 					os.WriteFile(filepath.Join(outDir, s.Name+"_"+chart+".svg"), got, 0o644)
-					os.WriteFile(filepath.Join(outDir, s.Name+"_"+chart+".png"), render(t, fig, "png"), 0o644)
+					os.WriteFile(filepath.Join(outDir, s.Name+"_"+chart+".png"), renderFig(t, fig, "png"), 0o644)
 				}
 				golden := filepath.Join("testdata", s.Name+"_"+chart+"_golden.svg")
 				if *regen {
@@ -130,7 +130,7 @@ func TestTimelineForcedKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svg := string(render(t, fig, "svg"))
+	svg := string(renderFig(t, fig, "svg"))
 	for _, want := range []string{
 		">forced kill<",                       // the death's label
 		"zombie: server still lists orders-1", // the zombie window's label
@@ -176,7 +176,7 @@ func TestOrderMarksInversions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svg := string(render(t, fig, "svg"))
+	svg := string(renderFig(t, fig, "svg"))
 	want := fmt.Sprintf("order: %d inversions", a.Summary.OutOfOrder.Inversions)
 	if !strings.Contains(svg, want) {
 		t.Errorf("order SVG lacks %q", want)
@@ -189,7 +189,7 @@ func TestOrderMarksInversions(t *testing.T) {
 func TestDelaysReferenceLines(t *testing.T) {
 	a := load(t, "forced-kill")
 	fig, _ := Delays(a, Options{})
-	svg := string(render(t, fig, "svg"))
+	svg := string(renderFig(t, fig, "svg"))
 	for _, want := range []string{"AckWait 2 s", "F·I to (F+1)·I", "handed off on removal"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("delays SVG lacks %q", want)
@@ -197,7 +197,7 @@ func TestDelaysReferenceLines(t *testing.T) {
 	}
 	a = load(t, "interrupted")
 	fig, _ = Delays(a, Options{})
-	if svg := string(render(t, fig, "svg")); !strings.Contains(svg, "no redeliveries in this run") {
+	if svg := string(renderFig(t, fig, "svg")); !strings.Contains(svg, "no redeliveries in this run") {
 		t.Error("empty delays chart lacks its note")
 	}
 }
@@ -258,7 +258,7 @@ func TestEmpty(t *testing.T) {
 func TestSVGImages(t *testing.T) {
 	a := syntheticAnalysis(t, 5000)
 	fig, _ := Order(a, Options{})
-	svg := render(t, fig, "svg")
+	svg := renderFig(t, fig, "svg")
 	if !bytes.Contains(svg, []byte(`<image preserveAspectRatio="none" `)) || !bytes.Contains(svg, []byte("data:image/png;base64,")) {
 		t.Error("dense order chart: image not fixed up")
 	}
@@ -306,7 +306,7 @@ func TestTimelineWindowOption(t *testing.T) {
 	if !strings.Contains(fig.Subtitle, "Run time 0.2 to 0.4 s") || !strings.Contains(fig.Subtitle, ": 11 messages.") {
 		t.Errorf("subtitle %q", fig.Subtitle)
 	}
-	render(t, fig, "png")
+	renderFig(t, fig, "png")
 }
 
 // TestTimelineCap: with more messages than MaxMessages, the redelivered
@@ -320,7 +320,7 @@ func TestTimelineCap(t *testing.T) {
 	if !strings.Contains(fig.Subtitle, "10 drawn with arrows") {
 		t.Errorf("subtitle %q", fig.Subtitle)
 	}
-	svg := string(render(t, fig, "svg"))
+	svg := string(renderFig(t, fig, "svg"))
 	for _, m := range a.Messages {
 		for _, d := range m.Deliveries {
 			if d.Redelivered && !strings.Contains(svg, ">"+msgLabel(m)+"<") {

@@ -52,8 +52,8 @@ func ServerView(a *analyze.Analysis, opt Options) (*Figure, error) {
 			}
 			hasZombie = true
 			p.Add(Bands{span(secs(d.T), secs(to), Alpha(ColorForced, 40))})
-			p.Add(VLines{vline(secs(d.T), draw.LineStyle{Color: DeathColor(d.Kind), Width: 1, Dashes: []vg.Length{3, 2}})})
-			labels.Labels = append(labels.Labels, Label{X: secs(d.T), Y: 0, Text: d.Member + " " + deathNoun(d.Kind), Color: DeathColor(d.Kind),
+			p.Add(VLines{vline(secs(d.T), deathLine(d.Kind, 1, 3, 2))})
+			labels.Labels = append(labels.Labels, Label{X: secs(d.T), Y: 0, Text: d.Member + " " + d.Info().Noun, Color: DeathColor(d.Kind),
 				Bold: true, Priority: 10, Sides: []Side{AboveRight, AboveLeft}})
 		}
 		alive := aliveSteps(a, g, end)
@@ -104,16 +104,6 @@ func ServerView(a *analyze.Analysis, opt Options) (*Figure, error) {
 	}, nil
 }
 
-func deathNoun(kind string) string {
-	switch kind {
-	case "graceful":
-		return "closed"
-	case "hang":
-		return "hung"
-	}
-	return "killed"
-}
-
 func serverViewSubtitle(a *analyze.Analysis) string {
 	var parts []string
 	if len(a.Views) == 0 {
@@ -126,9 +116,9 @@ func serverViewSubtitle(a *analyze.Analysis) string {
 	parts = append(parts, fmt.Sprintf("%d monitoring samples%s.", len(a.Views), iv))
 	for _, d := range a.Deaths {
 		if d.Removed >= 0 {
-			parts = append(parts, fmt.Sprintf("%s stayed listed %s after its %s.", d.Member, fmtSecs(secs(d.Removed-d.T)), deathEvent(d.Kind)))
+			parts = append(parts, fmt.Sprintf("%s stayed listed %s after its %s.", d.Member, fmtSecs(secs(d.Removed-d.T)), d.Info().Label))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s was still listed at the end, %s after its %s.", d.Member, fmtSecs(secs(a.End-d.T)), deathEvent(d.Kind)))
+			parts = append(parts, fmt.Sprintf("%s was still listed at the end, %s after its %s.", d.Member, fmtSecs(secs(a.End-d.T)), d.Info().Label))
 		}
 	}
 	failed := 0
@@ -141,16 +131,6 @@ func serverViewSubtitle(a *analyze.Analysis) string {
 		parts = append(parts, fmt.Sprintf("%d samples failed (gaps).", failed))
 	}
 	return strings.Join(parts, " ")
-}
-
-func deathEvent(kind string) string {
-	switch kind {
-	case "graceful":
-		return "graceful close"
-	case "hang":
-		return "hang (SIGSTOP)"
-	}
-	return "forced kill"
 }
 
 // aliveSteps counts the group's members connected at each change.

@@ -14,8 +14,8 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgpdf"
 
+	"github.com/stansim/stansim/render"
 	"github.com/stansim/stansim/sim/analyze"
 )
 
@@ -179,19 +179,5 @@ func boldFace(c draw.Canvas) font.Font {
 	return SansBold
 }
 
-// isPDF reports whether c draws into a PDF (through any draw.Crop nesting).
-func isPDF(c draw.Canvas) bool {
-	var v vg.Canvas = c
-	for {
-		switch x := v.(type) {
-		case draw.Canvas:
-			v = x.Canvas
-		case *draw.Canvas:
-			v = x.Canvas
-		case pdfCanvas, *vgpdf.Canvas:
-			return true
-		default:
-			return false
-		}
-	}
-}
+// isPDF reports whether c draws into a PDF (see render.IsPDF).
+func isPDF(c draw.Canvas) bool { return render.IsPDF(c) }

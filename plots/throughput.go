@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 )
 
 // Throughput draws publish and done rates over time (binned) and, below,
@@ -160,7 +161,7 @@ func overlayFaults(a *analyze.Analysis, ps []*plot.Plot) func(y float64) []Label
 			if to > d.T {
 				p.Add(Bands{span(secs(d.T), secs(to), Alpha(ColorForced, 36))})
 			}
-			p.Add(VLines{vline(secs(d.T), draw.LineStyle{Color: DeathColor(d.Kind), Width: 1.2, Dashes: []vg.Length{4, 2}})})
+			p.Add(VLines{vline(secs(d.T), deathLine(d.Kind, 1.2, 4, 2))})
 			if d.Restart >= 0 {
 				p.Add(VLines{vline(secs(d.Restart), draw.LineStyle{Color: ColorDone, Width: 1.2, Dashes: []vg.Length{1.5, 2}})})
 			}
@@ -169,10 +170,10 @@ func overlayFaults(a *analyze.Analysis, ps []*plot.Plot) func(y float64) []Label
 	return func(y float64) []Label {
 		var ls []Label
 		for _, d := range a.Deaths {
-			ls = append(ls, Label{X: secs(d.T), Y: y, Text: d.Member + " " + deathNoun(d.Kind), Color: DeathColor(d.Kind), Bold: true,
+			ls = append(ls, Label{X: secs(d.T), Y: y, Text: d.Member + " " + d.Info().Noun, Color: DeathColor(d.Kind), Bold: true,
 				Priority: 10, Sides: []Side{BelowRight, BelowLeft, Below2}})
 			if d.Restart >= 0 {
-				ls = append(ls, Label{X: secs(d.Restart), Y: y, Text: d.Member + " restarts", Color: ColorDone, Bold: true,
+				ls = append(ls, Label{X: secs(d.Restart), Y: y, Text: d.Member + " " + comeback(a, d) + "s", Color: ColorDone, Bold: true,
 					Priority: 9, Sides: []Side{BelowRight, BelowLeft, Below2}})
 			}
 		}
@@ -180,30 +181,26 @@ func overlayFaults(a *analyze.Analysis, ps []*plot.Plot) func(y float64) []Label
 	}
 }
 
+// faultLegend names each kind of death present (from the death table, in
+// death.Sorted order), the zombie windows and the restarts or resumes.
 func faultLegend(a *analyze.Analysis) []LegendEntry {
-	var forced, hang, graceful, zombie, restart bool
+	es := deathLegend(a, func(k death.Kind) LegendEntry {
+		return LegendEntry{Thumb: lineThumb{Style: deathLine(k, 1.2, 4, 2)}}
+	})
+	zombie, back := false, map[string]bool{}
 	for _, d := range a.Deaths {
-		forced = forced || (d.Kind != "graceful" && d.Kind != "hang")
-		hang = hang || d.Kind == "hang"
-		graceful = graceful || d.Kind == "graceful"
 		zombie = zombie || d.Removed < 0 || d.Removed > d.T
-		restart = restart || d.Restart >= 0
-	}
-	var es []LegendEntry
-	if forced {
-		es = append(es, LegendEntry{Label: "forced kill", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorForced, Width: 1.2, Dashes: []vg.Length{4, 2}}}})
-	}
-	if hang {
-		es = append(es, LegendEntry{Label: deathEvent("hang"), Thumb: lineThumb{Style: draw.LineStyle{Color: ColorForced, Width: 1.2, Dashes: []vg.Length{4, 2}}}})
-	}
-	if graceful {
-		es = append(es, LegendEntry{Label: "graceful close", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorGraceful, Width: 1.2, Dashes: []vg.Length{4, 2}}}})
+		if d.Restart >= 0 {
+			back[comeback(a, d)] = true
+		}
 	}
 	if zombie {
 		es = append(es, LegendEntry{Label: "until the server drops it", Thumb: boxThumb{Fill: Alpha(ColorForced, 36)}})
 	}
-	if restart {
-		es = append(es, LegendEntry{Label: "restart", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorDone, Width: 1.2, Dashes: []vg.Length{1.5, 2}}}})
+	for _, b := range []string{"restart", "resume"} {
+		if back[b] {
+			es = append(es, LegendEntry{Label: b, Thumb: lineThumb{Style: draw.LineStyle{Color: ColorDone, Width: 1.2, Dashes: []vg.Length{1.5, 2}}}})
+		}
 	}
 	return es
 }

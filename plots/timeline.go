@@ -110,7 +110,7 @@ func TimelineWindow(a *analyze.Analysis, opt Options) (from, to int64) {
 		for _, m := range a.Messages {
 			for k := range m.Deliveries {
 				dl := &m.Deliveries[k]
-				if !dl.Redelivered || dl.T < d.T || previousHolder(m, k) != d.Member {
+				if !dl.Redelivered || dl.T < d.T || dl.After != d {
 					continue
 				}
 				to = max(to, dl.T)
@@ -142,17 +142,6 @@ func TimelineWindow(a *analyze.Analysis, opt Options) (from, to int64) {
 	return clamp(0, to)
 }
 
-// previousHolder is the member that held the message (same group) before
-// delivery k, or "".
-func previousHolder(m *analyze.Message, k int) string {
-	for j := k - 1; j >= 0; j-- {
-		if m.Deliveries[j].Group == m.Deliveries[k].Group {
-			return m.Deliveries[j].Member
-		}
-	}
-	return ""
-}
-
 type lane struct {
 	name string
 	y    float64
@@ -164,7 +153,6 @@ type timeline struct {
 	lanes        []lane
 	pubY, chanY  map[string]float64
 	memberY      map[string]float64
-	late         map[*analyze.Message]bool
 	inWin        []*analyze.Message
 	important    map[*analyze.Message]bool
 	seen         map[string]bool // legend items present
@@ -213,7 +201,6 @@ func newTimeline(a *analyze.Analysis, from, to int64) *timeline {
 	if len(chans) > 0 {
 		tl.defaultChanY = tl.chanY[chans[0]]
 	}
-	tl.late = lateMessages(a)
 	for _, m := range a.Messages {
 		if tl.inWindow(m) {
 			tl.inWin = append(tl.inWin, m)
@@ -256,7 +243,7 @@ func (tl *timeline) inWindow(m *analyze.Message) bool {
 // isImportant: redelivered, out of order, or delivered and never finished
 // by that member (lost in a death).
 func (tl *timeline) isImportant(m *analyze.Message) bool {
-	if tl.late[m] {
+	if doneLate(m) {
 		return true
 	}
 	for _, d := range m.Deliveries {

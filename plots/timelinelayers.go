@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 )
 
 // The timeline's layers: lanes, zombie windows, messages, faults, and its
@@ -54,7 +56,8 @@ func sortedYs(m map[string]float64) []float64 {
 	return ys
 }
 
-// zombies shades each forced death's zombie window on the member's lane.
+// zombies shades each death's zombie window on the member's lane (dead,
+// still listed by the server).
 func (tl *timeline) zombies() (Bands, []Label) {
 	var bs Bands
 	var ls []Label
@@ -70,7 +73,7 @@ func (tl *timeline) zombies() (Bands, []Label) {
 		if end <= tl.from || d.T >= tl.to {
 			continue
 		}
-		if d.Kind == "graceful" && end-d.T < int64(100*time.Millisecond) {
+		if d.Kind.CallsClose() && end-d.T < int64(100*time.Millisecond) {
 			continue // dropped at once: nothing to shade
 		}
 		tl.seen["zombie"] = true
@@ -162,21 +165,21 @@ func (tl *timeline) messages(ms []*analyze.Message) (Segs, Arrows, Arrows, Marks
 			end := int64(-1)
 			if d.Done >= 0 {
 				end = m.Dones[d.Done].T
-			} else if death := tl.a.DeathOf(d.Member, tl.to); death != nil && death.T >= d.T {
-				end = death.T
+			} else if t := tl.diedHolding(m, d); t >= 0 {
+				end = t
 			}
 			if end > d.T {
 				procs = append(procs, Seg{X0: secs(d.T), X1: secs(end), Y: y, Style: draw.LineStyle{Color: Alpha(ColorDeliver, 110), Width: 4}})
 			}
 		}
-		for i, dn := range m.Dones {
+		for _, dn := range m.Dones {
 			y, ok := tl.memberY[dn.Member]
 			if !ok {
 				continue
 			}
 			dots = append(dots, Mark{X: secs(dn.T), Y: y, Style: doneStyle})
 			tl.seen["done"] = true
-			if i == 0 && tl.late[m] {
+			if dn.Late {
 				rings = append(rings, Mark{X: secs(dn.T), Y: y, Style: ringStyle})
 				tl.seen["late"] = true
 				if !labelled && tl.in(dn.T) {
@@ -188,6 +191,17 @@ func (tl *timeline) messages(ms []*analyze.Message) (Segs, Arrows, Arrows, Marks
 		}
 	}
 	return procs, arrows, redo, dots, rings, labels
+}
+
+// diedHolding is when the member of delivery dl died still holding m
+// undone (the death lists m in Death.Held), or -1.
+func (tl *timeline) diedHolding(m *analyze.Message, dl analyze.Delivery) int64 {
+	for _, d := range tl.a.Deaths {
+		if d.Member == dl.Member && d.T >= dl.T && slices.Contains(d.Held, m) {
+			return d.T
+		}
+	}
+	return -1
 }
 
 // faults marks deaths, the server's removal of a dead member and restarts.
@@ -202,18 +216,12 @@ func (tl *timeline) faults() (Marks, []Label, []Obstacle) {
 			continue
 		}
 		if tl.in(d.T) {
-			if d.Kind == "graceful" {
-				ms = append(ms, Mark{X: secs(d.T), Y: y, Style: draw.GlyphStyle{Color: ColorGraceful, Radius: 4.2, Shape: draw.BoxGlyph{}}})
-				ls = append(ls, Label{X: secs(d.T), Y: y + 0.12, Text: "graceful close", Color: ColorGraceful, Bold: true, Priority: 100, Sides: top})
-				tl.seen["graceful"] = true
-			} else {
-				ms = append(ms, Mark{X: secs(d.T), Y: y, Style: draw.GlyphStyle{Color: ColorForced, Radius: 4.5, Shape: crossGlyph{}}})
-				ls = append(ls, Label{X: secs(d.T), Y: y + 0.12, Text: deathEvent(d.Kind), Color: ColorForced, Bold: true, Priority: 100, Sides: top})
-				tl.seen[deathKey(d.Kind)] = true
-			}
+			ms = append(ms, Mark{X: secs(d.T), Y: y, Style: deathGlyph(d.Kind, false)})
+			ls = append(ls, Label{X: secs(d.T), Y: y + 0.12, Text: d.Info().Label, Color: DeathColor(d.Kind), Bold: true, Priority: 100, Sides: top})
+			tl.seen[deathKey(d.Kind)] = true
 			obs = append(obs, Obstacle{X: secs(d.T), Y: y, R: 5})
 		}
-		if d.Kind != "graceful" && d.Removed >= 0 && tl.in(d.Removed) {
+		if !d.Kind.CallsClose() && d.Removed >= 0 && tl.in(d.Removed) {
 			ms = append(ms, Mark{X: secs(d.Removed), Y: y, Style: draw.GlyphStyle{Color: ColorForced, Radius: 8, Shape: barGlyph{}}})
 			ls = append(ls, Label{X: secs(d.Removed), Y: y + 0.12, Text: "server drops it (+" + fmtSecs(secs(d.Removed-d.T)) + ")",
 				Color: ColorForced, Priority: 90, Sides: []Side{AboveRight, AboveLeft, Above, Above2}})
@@ -221,9 +229,10 @@ func (tl *timeline) faults() (Marks, []Label, []Obstacle) {
 		}
 		if d.Restart >= 0 && tl.in(d.Restart) {
 			ms = append(ms, Mark{X: secs(d.Restart), Y: y, Style: draw.GlyphStyle{Color: ColorDone, Radius: 4.5, Shape: draw.PyramidGlyph{}}})
-			ls = append(ls, Label{X: secs(d.Restart), Y: y + 0.12, Text: "restart", Color: ColorDone, Bold: true, Priority: 85, Sides: top})
+			back := comeback(tl.a, d)
+			ls = append(ls, Label{X: secs(d.Restart), Y: y + 0.12, Text: back, Color: ColorDone, Bold: true, Priority: 85, Sides: top})
 			obs = append(obs, Obstacle{X: secs(d.Restart), Y: y, R: 5})
-			tl.seen["restart"] = true
+			tl.seen[back] = true
 		}
 	}
 	return ms, ls, obs
@@ -245,11 +254,13 @@ func (tl *timeline) legend() []LegendEntry {
 		lineThumb{Style: draw.LineStyle{Color: Alpha(ColorDeliver, 110), Width: 4}},
 		glyphThumb{Style: doneStyle}})
 	add("late", "done out of order", multiThumb{glyphThumb{Style: doneStyle}, glyphThumb{Style: ringStyle}})
-	add("forced", "forced kill", glyphThumb{Style: draw.GlyphStyle{Color: ColorForced, Radius: 4, Shape: crossGlyph{}}})
-	add("hang", deathEvent("hang"), glyphThumb{Style: draw.GlyphStyle{Color: ColorForced, Radius: 4, Shape: crossGlyph{}}})
-	add("graceful", "graceful close", glyphThumb{Style: draw.GlyphStyle{Color: ColorGraceful, Radius: 3.8, Shape: draw.BoxGlyph{}}})
+	for _, k := range deathKinds(tl.a) {
+		add(deathKey(k), k.Info().Label, glyphThumb{Style: deathGlyph(k, true)})
+	}
 	add("zombie", "zombie window (dead, still listed)", boxThumb{Fill: Alpha(ColorForced, 46), Outline: draw.LineStyle{Color: Alpha(ColorForced, 160), Width: 0.6, Dashes: []vg.Length{3, 2}}})
-	add("restart", "restart", glyphThumb{Style: draw.GlyphStyle{Color: ColorDone, Radius: 4, Shape: draw.PyramidGlyph{}}})
+	for _, back := range []string{"restart", "resume"} {
+		add(back, back, glyphThumb{Style: draw.GlyphStyle{Color: ColorDone, Radius: 4, Shape: draw.PyramidGlyph{}}})
+	}
 	add("lost", "never done (lost)", glyphThumb{Style: lostStyle})
 	add("background", "other messages (ticks)", lineThumb{Style: draw.LineStyle{Color: ColorInkLight, Width: 0.5}})
 	return es
@@ -288,15 +299,14 @@ func (tl *timeline) subtitle(arrows, background int) string {
 			parts = append(parts, fmt.Sprintf("%d more deaths.", len(tl.a.Deaths)-i))
 			break
 		}
-		s := fmt.Sprintf("%s %s at %s", d.Member, deathVerb(d.Kind), fmtSecs(secs(d.T)))
+		s := fmt.Sprintf("%s %s at %s", d.Member, d.Info().Verb, fmtSecs(secs(d.T)))
 		if d.Removed >= 0 {
 			s += fmt.Sprintf("; the server listed it %s more", fmtSecs(secs(d.Removed-d.T)))
 		} else {
 			s += "; the server still listed it at the end"
 		}
-		if d.Kind != "graceful" && tl.a.Settings.Known {
-			lo, hi := tl.a.Settings.Heartbeat.RemovalWindowFor(d.Kind)
-			s += fmt.Sprintf(" (predicted %s\u2013%s)", trimFloat(lo.Seconds(), 2), fmtSecs(hi.Seconds()))
+		if p := d.Predicted; p != nil && !d.Kind.CallsClose() {
+			s += fmt.Sprintf(" (predicted %s\u2013%s)", trimFloat(p.Min.Seconds(), 2), fmtSecs(p.Max.Seconds()))
 		}
 		parts = append(parts, s+".")
 	}
@@ -309,20 +319,5 @@ func (tl *timeline) subtitle(arrows, background int) string {
 	return strings.Join(parts, " ")
 }
 
-func deathVerb(kind string) string {
-	switch kind {
-	case "graceful":
-		return "closed gracefully"
-	case "hang":
-		return "hung (SIGSTOP)"
-	}
-	return "killed (forced)"
-}
-
-// deathKey is the legend key of a non-graceful death's marker.
-func deathKey(kind string) string {
-	if kind == "hang" {
-		return "hang"
-	}
-	return "forced"
-}
+// deathKey is the legend key of a death kind's marker.
+func deathKey(k death.Kind) string { return "death-" + string(k) }

@@ -3,35 +3,64 @@ package plots
 import (
 	"bytes"
 	"fmt"
-	"image/color"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/charmap"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgpdf"
-	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/stansim/stansim/render"
 	"github.com/stansim/stansim/sim/analyze"
 )
 
-// Charts lists the chart names in display order.
-var Charts = []string{"timeline", "delays", "order", "server-view", "throughput"}
+// ChartInfo is one chart of the registry: what it is called, what it shows,
+// and the function that draws it from an analysis.
+type ChartInfo struct {
+	Name  string // file stem: <name>.svg, <name>.png
+	Title string // "Timeline"
+	About string // one sentence for reports
+	Draw  func(*analyze.Analysis, Options) (*Figure, error)
+}
+
+// Registry is the one list of charts, in display order: Draw, the reports,
+// the index and the tests all read it.
+var Registry = []ChartInfo{
+	{"timeline", "Timeline", "Each member's life (up, dead, still listed by the server) with its deliveries and dones; redeliveries stand out.", Timeline},
+	{"delays", "Delays", "How long the redelivered messages waited from publish to their redelivery, by cause, against AckWait and the predicted removal windows.", Delays},
+	{"order", "Done order", "Per key, the order in which versions were done; a step back is an out-of-order pair.", Order},
+	{"server-view", "Server view", "What the server's monitoring endpoint listed over time: clients, subscriptions and their pending messages.", ServerView},
+	{"throughput", "Throughput", "Messages published and done per interval.", Throughput},
+}
+
+// Charts lists the chart names in display order (Registry's names).
+var Charts = chartNames()
+
+func chartNames() []string {
+	ns := make([]string, len(Registry))
+	for i, c := range Registry {
+		ns[i] = c.Name
+	}
+	return ns
+}
+
+// Lookup returns the registry entry of the named chart.
+func Lookup(name string) (ChartInfo, bool) {
+	for _, c := range Registry {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return ChartInfo{}, false
+}
 
 // DefaultFormats are written when Options.Formats is empty.
 var DefaultFormats = []string{"svg", "png"}
 
 // PNGDPI is the resolution of PNG output (a 10 in wide chart is 1440 px).
-const PNGDPI = 144
+const PNGDPI = render.PNGDPI
 
 // Options tune Draw and the chart functions. The zero value is fine.
 type Options struct {
@@ -44,7 +73,7 @@ type Options struct {
 	MaxMessages int
 }
 
-// Draw writes every chart into dir as <chart>.<format>. The output is a
+// Draw writes every chart of the Registry into dir as <chart>.<format>. The output is a
 // pure function of the analysis and the options: the same history gives
 // the same bytes.
 func Draw(a *analyze.Analysis, dir string, opt Options) error {
@@ -55,13 +84,13 @@ func Draw(a *analyze.Analysis, dir string, opt Options) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, name := range Charts {
-		fig, err := Chart(name, a, opt)
+	for _, c := range Registry {
+		fig, err := c.Draw(a, opt)
 		if err != nil {
-			return fmt.Errorf("%s chart: %w", name, err)
+			return fmt.Errorf("%s chart: %w", c.Name, err)
 		}
 		for _, format := range formats {
-			path := filepath.Join(dir, name+"."+format)
+			path := filepath.Join(dir, c.Name+"."+format)
 			if err := fig.SaveAs(path, format, opt); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
@@ -72,33 +101,18 @@ func Draw(a *analyze.Analysis, dir string, opt Options) error {
 
 // Chart builds the named chart (one of Charts).
 func Chart(name string, a *analyze.Analysis, opt Options) (*Figure, error) {
-	switch name {
-	case "timeline":
-		return Timeline(a, opt)
-	case "delays":
-		return Delays(a, opt)
-	case "order":
-		return Order(a, opt)
-	case "server-view":
-		return ServerView(a, opt)
-	case "throughput":
-		return Throughput(a, opt)
+	c, ok := Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown chart %q (want one of %s)", name, strings.Join(Charts, ", "))
 	}
-	return nil, fmt.Errorf("unknown chart %q (want one of %s)", name, strings.Join(Charts, ", "))
+	return c.Draw(a, opt)
 }
 
 func (o Options) formats() ([]string, error) {
 	if len(o.Formats) == 0 {
 		return DefaultFormats, nil
 	}
-	for _, f := range o.Formats {
-		switch f {
-		case "svg", "png", "pdf":
-		default:
-			return nil, fmt.Errorf("unknown chart format %q (want svg, png or pdf)", f)
-		}
-	}
-	return o.Formats, nil
+	return o.Formats, render.CheckFormats("chart", o.Formats)
 }
 
 // Size is the figure's size after the options' overrides.
@@ -122,90 +136,16 @@ func (f *Figure) SaveAs(path, format string, opt Options) error {
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
-// Render writes the figure in format (svg, png or pdf) to w.
-func (f *Figure) Render(w io.Writer, format string, opt Options) (err error) {
+// Render writes the figure in format (svg, png or pdf) to w, through the
+// one render pipeline (package render).
+func (f *Figure) Render(w io.Writer, format string, opt Options) error {
 	width, height := f.Size(opt)
-	var cw vg.CanvasWriterTo
-	switch format {
-	case "svg":
-		cw = vgsvg.New(width, height)
-	case "png":
-		cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(PNGDPI), vgimg.UseBackgroundColor(colorWhite))}
-	case "pdf":
-		pdfOnce.Do(func() {
-			// Fixed dates and sorted catalog: byte-identical PDFs.
-			fixed := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-			fpdf.SetDefaultCreationDate(fixed)
-			fpdf.SetDefaultModificationDate(fixed)
-			fpdf.SetDefaultCatalogSort(true)
-		})
-		cw = pdfCanvas{vgpdf.New(width, height)}
-	default:
-		return fmt.Errorf("unknown chart format %q (want svg, png or pdf)", format)
+	err := render.Write(w, format, width, height, func(c draw.Canvas, _ bool) { f.Draw(c) })
+	if err != nil {
+		return fmt.Errorf("%s chart: %w", f.Chart, err)
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("drawing %s: %v", f.Chart, r)
-		}
-	}()
-	f.Draw(draw.New(cw))
-	if format != "svg" {
-		_, err = cw.WriteTo(w)
-		return err
-	}
-	var buf bytes.Buffer
-	if _, err := cw.WriteTo(&buf); err != nil {
-		return err
-	}
-	_, err = w.Write(FixSVG(buf.Bytes()))
-	return err
+	return nil
 }
 
-var pdfOnce sync.Once
-
-// pdfCanvas corrects vgpdf's translucent colours: vgpdf passes Go's
-// premultiplied components to the PDF as if they were straight ones, so a
-// light translucent band comes out dark. It hands vgpdf a colour whose
-// RGBA method returns straight components instead.
-type pdfCanvas struct{ *vgpdf.Canvas }
-
-// SetColor implements vg.Canvas.
-func (c pdfCanvas) SetColor(clr color.Color) {
-	if clr != nil {
-		if n := color.NRGBAModel.Convert(clr).(color.NRGBA); n.A < 0xFF {
-			clr = straightColor(n)
-		}
-	}
-	c.Canvas.SetColor(clr)
-}
-
-// FillString implements vg.Canvas: vgpdf embeds fonts with the
-// Windows-1252 code page but writes the UTF-8 bytes of the text, so text is
-// transcoded (characters outside Windows-1252 become "?").
-func (c pdfCanvas) FillString(f font.Face, pt vg.Point, s string) {
-	if t, err := cp1252.String(s); err == nil {
-		s = t
-	}
-	c.Canvas.FillString(f, pt, s)
-}
-
-var cp1252 = encoding.ReplaceUnsupported(charmap.Windows1252.NewEncoder())
-
-// straightColor reports non-premultiplied components from RGBA (only for
-// vgpdf, which expects them).
-type straightColor color.NRGBA
-
-func (s straightColor) RGBA() (r, g, b, a uint32) {
-	return uint32(s.R) * 0x101, uint32(s.G) * 0x101, uint32(s.B) * 0x101, uint32(s.A) * 0x101
-}
-
-// FixSVG repairs what vgsvg gets wrong for browsers: embedded images are
-// PNG (vgsvg says image/jpg) and must stretch to their box
-// (preserveAspectRatio="none"); text names a generic sans-serif fallback
-// after Liberation Sans so inline SVG renders with a metric-compatible face.
-func FixSVG(svg []byte) []byte {
-	svg = bytes.ReplaceAll(svg, []byte("data:image/jpg;base64,"), []byte("data:image/png;base64,"))
-	svg = bytes.ReplaceAll(svg, []byte("<image "), []byte(`<image preserveAspectRatio="none" `))
-	svg = bytes.ReplaceAll(svg, []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
-	return svg
-}
+// FixSVG repairs vgsvg's output for browsers (see render.FixSVG).
+func FixSVG(svg []byte) []byte { return render.FixSVG(svg) }

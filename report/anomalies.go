@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,7 +33,7 @@ func (x *explainer) outOfOrder() Section {
 		ps := pairs[k]
 		sort.SliceStable(ps, func(i, j int) bool { return ps[i].EarlyT < ps[j].EarlyT })
 		m, first := k.m, ps[0]
-		lateDone, earlyDone := firstDoneIn(m, k.group), firstDoneIn(first.Early, k.group)
+		lateDone, earlyDone := m.FirstDoneIn(k.group), first.Early.FirstDoneIn(k.group)
 		upto := -1
 		if lateDone != nil {
 			upto = lateDone.Delivery
@@ -60,7 +61,7 @@ func (x *explainer) outOfOrder() Section {
 			members := st.members
 			for _, p := range ps {
 				ids = append(ids, p.Early.ID)
-				if d := firstDoneIn(p.Early, k.group); d != nil {
+				if d := p.Early.FirstDoneIn(k.group); d != nil {
 					members = appendNew(members, d.Member)
 				}
 			}
@@ -94,15 +95,6 @@ func overtakers(ps []*analyze.Inversion) string {
 		return list[0]
 	}
 	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
-}
-
-func firstDoneIn(m *analyze.Message, g string) *analyze.Done {
-	for i := range m.Dones {
-		if m.Dones[i].Group == g {
-			return &m.Dones[i]
-		}
-	}
-	return nil
 }
 
 func appendNew(list []string, s string) []string {
@@ -189,50 +181,123 @@ func duplicateGroup(m *analyze.Message) (string, []*analyze.Done) {
 	return "", nil
 }
 
+// lost explains every message some group reading its channel never did:
+// who last had it (the analysis's Death.Held, or a send to a dead member in
+// Message.Unseen) and why it never came back.
 func (x *explainer) lost() Section {
 	s := Section{Kind: "lost", Title: "Lost messages", Noun: "message", Total: x.a.Summary.Lost}
 	gr := &grouper{a: x.a}
-	end := x.endClause()
 	for _, m := range x.a.Messages {
-		if !m.Acked || len(m.Dones) > 0 {
+		if !m.Acked || x.a.ProcessedByAll(m) {
 			continue
 		}
-		if len(m.Deliveries) == 0 {
-			gr.add(CauseUndelivered, nil, 1, func() Item {
-				why := ""
-				if x.a.Log.Reason() != history.ReasonDone {
-					why = " before " + end
-				} else if !x.anyoneUp(m.PublishT) {
-					why = ": no listener was up then"
-				}
-				return Item{Sentence: fmt.Sprintf("%s was published at %s and never delivered%s.", m, secs(m.PublishT), why), Key: m.Key, Messages: []string{m.ID}, T: x.a.End}
-			})
-			continue
-		}
-		last := &m.Deliveries[len(m.Deliveries)-1]
-		st := x.travel(m, last.Group, len(m.Deliveries)-1)
-		d := x.a.DeathOf(last.Member, x.a.End)
-		holderDied := d != nil && d.T >= last.T
-		cause, death := CauseUnfinished, (*analyze.Death)(nil)
-		if holderDied {
-			cause, death = CauseDeath, d
-		}
-		gr.add(cause, death, 1, func() Item {
-			parts := st.parts
-			if holderDied {
-				parts = append(parts, fmt.Sprintf("%s was %s at %s", d.Member, deathVerb(d), secs(d.T)))
-				if d.Kind != history.DeathGraceful {
-					parts = append(parts, removalPart(d))
-				}
-				parts = append(parts, "it was never handed off before "+end)
-			} else {
-				parts = append(parts, fmt.Sprintf("%s was still processing it when %s", last.Member, end))
-			}
-			return Item{Sentence: strings.Join(parts, "; ") + ".", Group: last.Group, Key: m.Key, Messages: []string{m.ID}, Members: st.members, T: x.a.End}
-		})
+		x.lostIn(gr, m, x.lostGroup(m))
 	}
 	s.Groups = gr.result()
 	return s
+}
+
+// lostGroup is the first group reading m's channel that never did m, or ""
+// when no group reads it.
+func (x *explainer) lostGroup(m *analyze.Message) string {
+	for _, g := range x.a.Readers(m.Channel) {
+		if m.FirstDoneIn(g) == nil {
+			return g
+		}
+	}
+	return ""
+}
+
+// lostIn explains m, lost to group g.
+func (x *explainer) lostIn(gr *grouper, m *analyze.Message, g string) {
+	end := x.endClause()
+	last := lastDeliveryIn(m, g)
+	holder := holderDeath(x.a, m, g, last)
+	if last < 0 && holder == nil {
+		gr.add(CauseUndelivered, nil, 1, func() Item {
+			return Item{Sentence: fmt.Sprintf("%s was published at %s and never delivered%s%s.", m, secs(m.PublishT), x.toGroup(m, g), x.whyUndelivered(m)),
+				Group: g, Key: m.Key, Messages: []string{m.ID}, T: x.a.End}
+		})
+		return
+	}
+	st := x.travel(m, g, last)
+	if holder == nil {
+		gr.add(CauseUnfinished, nil, 1, func() Item {
+			dl := m.Deliveries[last]
+			parts := append(st.parts, fmt.Sprintf("%s was still processing it when %s", dl.Member, end))
+			return Item{Sentence: strings.Join(parts, "; ") + ".", Group: g, Key: m.Key, Messages: []string{m.ID}, Members: st.members, T: x.a.End}
+		})
+		return
+	}
+	gr.add(CauseDeath, holder, 1, func() Item {
+		if last < 0 {
+			x.sentDead(st, m, holder)
+		} else if !st.told[holder] {
+			st.add("%s %s at %s", holder.Member, holder.Info().Verb, secs(holder.T))
+			st.member(holder.Member)
+		}
+		parts := st.parts
+		if !holder.Kind.CallsClose() {
+			parts = append(parts, removalPart(holder))
+		}
+		parts = append(parts, "it was never handed off before "+end)
+		return Item{Sentence: strings.Join(parts, "; ") + ".", Group: g, Key: m.Key, Messages: []string{m.ID}, Members: st.members, T: x.a.End}
+	})
+}
+
+// whyUndelivered says why a message no member received was never
+// delivered, when the history tells.
+func (x *explainer) whyUndelivered(m *analyze.Message) string {
+	switch {
+	case x.a.Log.Reason() != history.ReasonDone:
+		return " before " + x.endClause()
+	case !x.anyoneUp(m.PublishT):
+		return ": no listener was up then"
+	}
+	return ""
+}
+
+// toGroup names the group a message was lost to when its channel has
+// several readers: " to audit".
+func (x *explainer) toGroup(m *analyze.Message, g string) string {
+	if g == "" || len(x.a.Readers(m.Channel)) < 2 {
+		return ""
+	}
+	return " to " + g
+}
+
+// lastDeliveryIn is the index of m's last delivery in group g, or -1.
+func lastDeliveryIn(m *analyze.Message, g string) int {
+	for k := len(m.Deliveries) - 1; k >= 0; k-- {
+		if m.Deliveries[k].Group == g {
+			return k
+		}
+	}
+	return -1
+}
+
+// holderDeath is the death that last had m in group g, as the analysis
+// derived it: the death of the member that held its last copy there
+// (Death.Held), or, when the group never showed a copy, the death of the
+// dead member the server last sent it to (Message.Unseen). nil when the
+// last holder did not die.
+func holderDeath(a *analyze.Analysis, m *analyze.Message, g string, last int) *analyze.Death {
+	if last >= 0 {
+		dl := &m.Deliveries[last]
+		for _, d := range a.Deaths {
+			if d.Group == g && d.Member == dl.Member && d.T >= dl.T && slices.Contains(d.Held, m) {
+				return d
+			}
+		}
+		return nil
+	}
+	var found *analyze.Death
+	for _, u := range m.Unseen {
+		if u.Death != nil && u.Death.Group == g {
+			found = u.Death
+		}
+	}
+	return found
 }
 
 // anyoneUp reports whether some member was up (and not dead) at t.

@@ -5,11 +5,11 @@ import (
 	"strings"
 
 	"github.com/stansim/stansim/sim/analyze"
-	"github.com/stansim/stansim/sim/history"
 )
 
-// deaths explains each injected death: how long the server kept the member,
-// what it held and what it was sent meanwhile.
+// deaths explains each injected death: how long the server kept the member
+// against the prediction for its kind, what it held and what it was sent
+// meanwhile (the analysis's Death.Held and Death.Sent).
 func (x *explainer) deaths() Section {
 	s := Section{Kind: "deaths", Title: "Deaths and what the server made of them", Noun: "death", Total: len(x.a.Deaths)}
 	if len(x.a.Deaths) == 0 {
@@ -29,87 +29,58 @@ func (x *explainer) deaths() Section {
 }
 
 func (x *explainer) death(d *analyze.Death) Item {
-	var parts []string
-	if d.Kind == history.DeathGraceful {
-		parts = append(parts, fmt.Sprintf("%s closed gracefully at %s", d.Member, secs(d.T)))
-		if d.Removed >= 0 {
-			parts = append(parts, fmt.Sprintf("the server dropped it by %s", secs(d.Removed)))
-		} else {
-			parts = append(parts, "the server still listed it when the run ended")
-		}
-	} else {
-		if d.Kind == history.DeathHang {
-			parts = append(parts, fmt.Sprintf("%s hung at %s (frozen as under SIGSTOP: connected, answering nothing)", d.Member, secs(d.T)))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s was killed (%s death) at %s", d.Member, d.Kind, secs(d.T)))
-		}
-		if d.Removed >= 0 {
-			p := fmt.Sprintf("the server listed it until %s, %s later", secs(d.Removed), secs(d.Removed-d.T))
-			if st := x.a.Settings; st.Known && st.Heartbeat.Interval > 0 {
-				lo, hi := st.Heartbeat.RemovalWindowFor(d.Kind)
-				wait := ""
-				if d.Kind == history.DeathHang {
-					wait = fmt.Sprintf(", each waiting %s,", st.Heartbeat.Timeout)
-				}
-				p += fmt.Sprintf(" (heartbeats every %s%s failing %d times predict %s to %s)", st.Heartbeat.Interval, wait, st.Heartbeat.FailCount, secs(int64(lo)), secs(int64(hi)))
-			}
-			parts = append(parts, p)
-		} else {
-			parts = append(parts, "the server still listed it when the run ended")
-		}
+	in := d.Info()
+	parts := []string{
+		fmt.Sprintf("%s %s at %s (%s)", d.Member, in.Verb, secs(d.T), in.How),
+		x.removal(d),
 	}
-	held, sent := x.heldBy(d)
-	if len(held) > 0 {
-		parts = append(parts, fmt.Sprintf("it held %s unacknowledged (%s)", count(len(held), "message"), msgList(held, 5)))
+	if len(d.Held) > 0 {
+		parts = append(parts, fmt.Sprintf("it held %s unacknowledged (%s)", count(len(d.Held), "message"), msgList(d.Held, 5)))
 	}
-	if len(sent) > 0 {
-		parts = append(parts, fmt.Sprintf("while dead it was most likely sent %s (%s)", count(len(sent), "message"), msgList(sent, 5)))
+	if len(d.Sent) > 0 {
+		parts = append(parts, fmt.Sprintf("while dead it was most likely sent %s (%s)", count(len(d.Sent), "message"), msgList(d.Sent, 5)))
 	}
 	if d.Restart >= 0 {
 		parts = append(parts, fmt.Sprintf("it came back at %s", secs(d.Restart)))
 	}
-	ids := make([]string, 0, len(held)+len(sent))
-	for _, m := range append(append([]*analyze.Message(nil), held...), sent...) {
+	ids := make([]string, 0, len(d.Held)+len(d.Sent))
+	for _, m := range append(append([]*analyze.Message(nil), d.Held...), d.Sent...) {
 		ids = append(ids, m.ID)
 	}
 	return Item{Sentence: strings.Join(parts, "; ") + ".", Group: d.Group, Messages: ids, Members: []string{d.Member}, T: d.T}
 }
 
-// heldBy lists the messages d's member had received but not done when it
-// died, and those the server most likely sent it while it was dead.
-func (x *explainer) heldBy(d *analyze.Death) (held, sent []*analyze.Message) {
-	var up int64 = -1 << 62
-	if mb := x.a.Member(d.Member); mb != nil {
-		for _, sp := range mb.Spans {
-			if sp.Up <= d.T {
-				up = sp.Up
-			}
+// removal says how long the server kept listing d's member, measured, and
+// how that compares with the window its kind predicts.
+func (x *explainer) removal(d *analyze.Death) string {
+	p := d.Predicted
+	if d.Removed < 0 {
+		s := fmt.Sprintf("the server still listed it when the run ended, %s after the death", secs(endTime(x.a)-d.T))
+		if p != nil {
+			s += fmt.Sprintf(" (the settings predict its removal %s after the death)", x.predicted(d))
 		}
+		return s
 	}
-	for _, m := range x.a.Messages {
-		for k := range m.Deliveries {
-			dl := &m.Deliveries[k]
-			if dl.Group != d.Group {
-				continue
-			}
-			if dl.Member == d.Member && dl.T >= up && dl.T <= d.T && dl.Done < 0 {
-				held = append(held, m)
-				break
-			}
-			if dl.Redelivered && k == firstIn(m, d.Group) && x.zombieHolder(m, d.Group, dl.T) == d {
-				sent = append(sent, m)
-				break
-			}
-		}
+	s := fmt.Sprintf("the server listed it until %s, %s later", secs(d.Removed), secs(d.Listed()))
+	if p == nil {
+		return s
 	}
-	return held, sent
+	switch fitOf(x.a, d) {
+	case fitInside:
+		return s + ", inside the predicted " + x.predicted(d)
+	case fitNear:
+		return s + ", just outside the predicted " + x.predicted(d) + ", which " + slack(x.a) + " may explain"
+	}
+	return s + ", outside the predicted " + x.predicted(d) + ", by more than " + slack(x.a) + " can explain"
 }
 
-func firstIn(m *analyze.Message, g string) int {
-	for k := range m.Deliveries {
-		if m.Deliveries[k].Group == g {
-			return k
-		}
+// predicted is d's predicted window with its rule: "0.50 s to 0.75 s (F·I
+// to (F+1)·I, with I = 250ms, T = 250ms, F = 2)".
+func (x *explainer) predicted(d *analyze.Death) string {
+	p := d.Predicted
+	rule := p.Rule
+	if hb := x.a.Settings.Heartbeat; d.Kind.Period(hb) > 0 {
+		rule += fmt.Sprintf(", with I = %s, T = %s, F = %d", hb.Interval, hb.Timeout, hb.FailCount)
 	}
-	return -1
+	return fmt.Sprintf("%s to %s (%s)", secs(int64(p.Min)), secs(int64(p.Max)), rule)
 }

@@ -156,7 +156,7 @@ func (gr *grouper) add(cause string, d *analyze.Death, n int, item func() Item) 
 		g = &Group{Cause: cause, Heading: causeHeading[cause]}
 		if cause == CauseDeath {
 			g.Death = d
-			g.Heading = fmt.Sprintf("%s %s at %s (%s death)", d.Member, deathVerb(d), secs(d.T), d.Kind)
+			g.Heading = fmt.Sprintf("%s %s at %s (%s death)", d.Member, d.Info().Noun, secs(d.T), d.Kind)
 		}
 		gr.byKey[key] = g
 		gr.groups = append(gr.groups, g)

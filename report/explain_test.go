@@ -60,8 +60,8 @@ func TestExplainForcedKill(t *testing.T) {
 		t.Fatalf("deaths: %d", e.Deaths.Total)
 	}
 	d := e.Deaths.Groups[0].Items[0]
-	want = "orders-1 was killed (forced death) at 1.21 s; the server listed it until 1.95 s, 0.74 s later " +
-		"(heartbeats every 250ms failing 2 times predict 0.50 s to 0.75 s); it held 1 message unacknowledged (#25 (pub-k1 v7)); " +
+	want = "orders-1 was killed at 1.21 s (no Close(): the connection vanishes, as after SIGKILL); the server listed it until 1.95 s, 0.74 s later, " +
+		"inside the predicted 0.50 s to 0.75 s (F·I to (F+1)·I, with I = 250ms, T = 250ms, F = 2); it held 1 message unacknowledged (#25 (pub-k1 v7)); " +
 		"while dead it was most likely sent 1 message (#27 (pub-k3 v7))."
 	if d.Sentence != want {
 		t.Errorf("death:\n got %s\nwant %s", d.Sentence, want)

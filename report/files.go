@@ -6,21 +6,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stansim/stansim/plots"
 	"github.com/stansim/stansim/sim/analyze"
 	"github.com/stansim/stansim/sim/history"
 )
-
-// Charts are the chart names a scenario folder may hold as <chart>.svg and
-// <chart>.png, in the order the report shows them.
-var Charts = []string{"timeline", "delays", "order", "server-view", "throughput"}
-
-var chartInfo = map[string][2]string{
-	"timeline":    {"Timeline", "Each member's life (up, dead, still listed by the server) with its deliveries and dones; redeliveries stand out."},
-	"delays":      {"Delays", "How long messages took from publish to done, and how long the redelivered ones waited."},
-	"order":       {"Done order", "Per key, the order in which versions were done; a step back is an out-of-order pair."},
-	"server-view": {"Server view", "What the server's monitoring endpoint listed over time: clients, subscriptions and their pending messages."},
-	"throughput":  {"Throughput", "Messages published and done per interval."},
-}
 
 // fileAbout describes the files a scenario folder holds.
 var fileAbout = map[string]string{
@@ -38,14 +27,15 @@ func aboutFile(name string) string {
 	}
 	ext := filepath.Ext(name)
 	base := strings.TrimSuffix(name, ext)
-	if info, ok := chartInfo[base]; ok {
+	if info, ok := plots.Lookup(base); ok {
+		title := strings.ToLower(info.Title)
 		switch ext {
 		case ".svg":
-			return "The " + strings.ToLower(info[0]) + " chart as SVG (inlined in report.html)."
+			return "The " + title + " chart as SVG (inlined in report.html)."
 		case ".png":
-			return "The " + strings.ToLower(info[0]) + " chart as PNG (linked from report.md)."
+			return "The " + title + " chart as PNG (linked from report.md)."
 		case ".pdf":
-			return "The " + strings.ToLower(info[0]) + " chart as PDF."
+			return "The " + title + " chart as PDF."
 		}
 	}
 	return ""
@@ -69,9 +59,10 @@ func files(dir string) []kv {
 	return out
 }
 
-func readChart(dir, name string) chart {
-	info := chartInfo[name]
-	c := chart{Name: name, Title: info[0], About: info[1]}
+// readChart reads the registry chart info's SVG from dir, ready to inline.
+func readChart(dir string, info plots.ChartInfo) chart {
+	name := info.Name
+	c := chart{Name: name, Title: info.Title, About: info.About}
 	if _, err := os.Stat(filepath.Join(dir, name+".png")); err != nil {
 		c.PNGMissing = true
 	}

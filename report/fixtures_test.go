@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 )
 
@@ -184,8 +186,8 @@ func forcedKill() *tale {
 			log = append(log, sent{client, uint64(n), t + 2*ms, t + 2*ms + work})
 		}
 	}
-	s.add(1210*ms, history.Event{Ev: history.KindFault, Member: "orders-1", Death: history.DeathForced, Client: c1})
-	s.add(1210*ms, history.Event{Ev: history.KindMemberDown, Member: "orders-1", Client: c1, Death: history.DeathForced})
+	s.add(1210*ms, history.Event{Ev: history.KindFault, Member: "orders-1", Death: death.Forced, Client: c1})
+	s.add(1210*ms, history.Event{Ev: history.KindMemberDown, Member: "orders-1", Client: c1, Death: death.Forced})
 	// Removal at 1.95 s hands #25 and #27 to orders-2 about 100 ms later.
 	s.deliver(2050*ms, "orders-2", 25, keys, 1)
 	s.done(2070*ms, "orders-2", 25, keys, 1)
@@ -357,16 +359,14 @@ func load(t *testing.T, name string) *analyze.Analysis {
 	return analyze.Analyze(l)
 }
 
-// withSettings fills the settings the forced-kill scenario was run with, as
-// an analysis that read them from run_start carries them.
+// withSettings analyses the forced-kill history again as if its run_start
+// carried settings this version reads (its resolved scenario sets
+// max_inflight 0, which the parser rejects): the analysis then derives the
+// predictions itself.
 func withSettings(a *analyze.Analysis) *analyze.Analysis {
-	a.Settings = analyze.Settings{
-		Known:       true,
-		Description: "orders-1 is killed without closing; its unacked messages wait for the server to notice.",
-		Heartbeat:   analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2},
-		Groups: map[string]analyze.GroupSettings{"orders": {
-			Channel: "ticket.updated", Members: 2, AckWait: 2 * time.Second, ProcessTime: "uniform 20ms..80ms", Start: "all",
-		}},
-	}
-	return a
+	start := *a.Log.Start
+	start.Resolved = strings.Replace(start.Resolved, "max_inflight: 0, ", "", 1)
+	l := *a.Log
+	l.Start = &start
+	return analyze.Analyze(&l)
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/stansim/stansim/plots"
 	"github.com/stansim/stansim/sim/analyze"
 	"github.com/stansim/stansim/sim/history"
 )
@@ -33,6 +34,17 @@ type indexRow struct {
 	P50, P99                                            string
 	Zombies                                             []string
 	Thumbs                                              []thumb
+	// Groups are the scenario's queue groups, shown as rows of their own
+	// when it has several.
+	Groups []indexGroup
+}
+
+// indexGroup is one queue group's figures in the index.
+type indexGroup struct {
+	Name, ID                                            string // "scenario/group"; its row id
+	Published, Processed, Lost, Duplicates, Redelivered int
+	Inversions                                          int
+	P50, P99                                            string
 }
 
 type thumb struct {
@@ -81,10 +93,14 @@ func writeIndex(batchDir string, entries []Entry) error {
 			if z.Ms != nil {
 				w = msText(*z.Ms)
 			}
+			if p := z.PredictedMs; p != nil {
+				w += fmt.Sprintf(" (predicted %s – %s)", msText(p.Min), msText(p.Max))
+			}
 			r.Zombies = append(r.Zombies, fmt.Sprintf("%s (%s at %s): %s", z.Member, z.Death, msText(z.AtMs), w))
 		}
+		r.Groups = indexGroups(e)
 		for _, c := range Thumbnails {
-			t := thumb{Chart: c, Title: chartInfo[c][0], Scenario: e.Name, Report: r.Report}
+			t := thumb{Chart: c, Title: chartTitle(c), Scenario: e.Name, Report: r.Report}
 			if exists(batchDir, e.Dir, c+".svg") {
 				t.Src = href(e.Dir, c+".svg")
 			}
@@ -96,7 +112,7 @@ func writeIndex(batchDir string, entries []Entry) error {
 		count(len(rows), "scenario"), withAnomalies)
 	var names []string
 	for _, c := range Thumbnails {
-		names = append(names, strings.ToLower(chartInfo[c][0]))
+		names = append(names, strings.ToLower(chartTitle(c)))
 	}
 	data := struct {
 		Rows       []indexRow
@@ -109,6 +125,34 @@ func writeIndex(batchDir string, entries []Entry) error {
 		return fmt.Errorf("report: index: %w", err)
 	}
 	return writeFile(filepath.Join(batchDir, IndexFile), b.Bytes())
+}
+
+// indexGroups gives each queue group's row when the scenario has several.
+func indexGroups(e Entry) []indexGroup {
+	names := groupNames(e.Summary, nil)
+	if len(names) < 2 {
+		return nil
+	}
+	var gs []indexGroup
+	for _, n := range names {
+		g := e.Summary.Groups[n]
+		gs = append(gs, indexGroup{
+			Name: e.Name + "/" + n, ID: "row-" + e.Name + "/" + n,
+			Published: g.Published, Processed: g.Processed, Lost: g.Lost, Duplicates: g.Duplicates,
+			Redelivered: g.Redelivered, Inversions: g.OutOfOrder.Inversions,
+			P50: qText(g.RedeliveryDelayMs.P50), P99: qText(g.RedeliveryDelayMs.P99),
+		})
+	}
+	return gs
+}
+
+// chartTitle is the registry title of the named chart (its name if the
+// registry does not list it).
+func chartTitle(name string) string {
+	if info, ok := plots.Lookup(name); ok {
+		return info.Title
+	}
+	return name
 }
 
 func exists(batchDir, dir, name string) bool {

@@ -21,7 +21,7 @@ func scenarioDir(t *testing.T, dir, name string, charts ...string) *analyze.Anal
 	t.Helper()
 	a := load(t, name)
 	if name == "forced-kill" {
-		withSettings(a)
+		a = withSettings(a)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

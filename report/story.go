@@ -7,12 +7,14 @@ import (
 	"github.com/stansim/stansim/sim/history"
 )
 
-// story is how a message travelled within one group up to a delivery.
+// story is how a message travelled within one group up to a delivery, told
+// from the analysis's hand-offs (Delivery.After and Delivery.Cause).
 type story struct {
 	parts   []string
 	death   *analyze.Death // the first death that held it up
 	cause   string         // CauseDeath, CauseAckWait, CauseUnflagged or ""
 	members []string
+	told    map[*analyze.Death]bool // deaths already narrated
 }
 
 func (s *story) member(name string) {
@@ -24,9 +26,20 @@ func (s *story) member(name string) {
 	s.members = append(s.members, name)
 }
 
+func (s *story) add(format string, args ...any) {
+	s.parts = append(s.parts, fmt.Sprintf(format, args...))
+}
+
+// blame records d as the story's cause unless an earlier one was found.
+func (s *story) blame(d *analyze.Death) {
+	if s.death == nil {
+		s.death, s.cause = d, CauseDeath
+	}
+}
+
 // travel tells the deliveries of m in group g up to delivery index upto.
 func (x *explainer) travel(m *analyze.Message, g string, upto int) *story {
-	s := &story{}
+	s := &story{told: map[*analyze.Death]bool{}}
 	var steps []*analyze.Delivery
 	for k := 0; k <= upto && k < len(m.Deliveries); k++ {
 		if d := &m.Deliveries[k]; d.Group == g {
@@ -36,88 +49,100 @@ func (x *explainer) travel(m *analyze.Message, g string, upto int) *story {
 	if len(steps) == 0 {
 		return s
 	}
-	told := map[*analyze.Death]bool{}
 	first := steps[0]
-	if first.Redelivered {
-		// The first copy this history saw was already a redelivery: the
-		// server sent it before to a member that recorded nothing, a dead
-		// one it still listed.
-		if d := x.zombieHolder(m, g, first.T); d != nil {
-			s.parts = append(s.parts, fmt.Sprintf("%s was published at %s while %s was dead (%s at %s) but still listed, so the server most likely sent it there",
-				m, secs(m.PublishT), d.Member, deathVerb(d), secs(d.T)))
-			s.parts = append(s.parts, removalPart(d))
-			s.death, s.cause, told[d] = d, CauseDeath, true
-			s.member(d.Member)
-			s.parts = append(s.parts, fmt.Sprintf("%s reached %s at %s", short(m), first.Member, secs(first.T)))
-		} else {
-			s.parts = append(s.parts, fmt.Sprintf("%s first reached %s at %s already flagged redelivered (an earlier delivery went unrecorded)",
-				m, first.Member, secs(first.T)))
-			s.cause = CauseAckWait
-		}
-	} else {
-		s.parts = append(s.parts, fmt.Sprintf("%s reached %s at %s", m, first.Member, secs(first.T)))
+	switch {
+	case first.After != nil:
+		// The first copy this history saw followed a send to a member
+		// that was dead but still listed, which recorded nothing.
+		x.sentDead(s, m, first.After)
+		x.handOff(s, m, g, first)
+	case first.Redelivered:
+		s.add("%s first reached %s at %s already flagged redelivered (an earlier delivery went unrecorded)", m, first.Member, secs(first.T))
+		s.cause = CauseAckWait
+	default:
+		s.add("%s reached %s at %s", m, first.Member, secs(first.T))
 	}
 	s.member(first.Member)
 	const maxSteps = 4
 	for i := 1; i < len(steps); i++ {
 		prev, next := steps[i-1], steps[i]
 		if i == maxSteps && len(steps) > maxSteps+1 {
-			s.parts = append(s.parts, fmt.Sprintf("it was delivered %d more times", len(steps)-1-i))
+			s.add("it was delivered %d more times", len(steps)-1-i)
 			i = len(steps) - 1
 			prev, next = steps[i-1], steps[i]
 		}
 		s.member(next.Member)
-		d := x.a.DeathOf(prev.Member, next.T)
-		died := d != nil && d.T >= prev.T
 		switch {
-		case died && !told[d]:
-			told[d] = true
-			if s.death == nil {
-				s.death, s.cause = d, CauseDeath
-			}
-			s.parts = append(s.parts, fmt.Sprintf("%s was %s at %s", d.Member, deathVerb(d), secs(d.T)))
-			if d.Kind != history.DeathGraceful {
-				s.parts = append(s.parts, removalPart(d))
-			}
-			s.parts = append(s.parts, fmt.Sprintf("%s reached %s at %s", short(m), next.Member, secs(next.T)))
-		case died:
-			s.parts = append(s.parts, fmt.Sprintf("%s reached %s at %s", short(m), next.Member, secs(next.T)))
+		case next.After != nil && !s.told[next.After]:
+			d := next.After
+			s.add("%s %s at %s", d.Member, d.Info().Verb, secs(d.T))
+			x.resends(s, m, d)
+			x.handOff(s, m, g, next)
+		case next.After != nil:
+			s.add("%s reached %s at %s", short(m), next.Member, secs(next.T))
 		case !next.Redelivered:
 			if s.cause == "" {
 				s.cause = CauseUnflagged
 			}
-			s.parts = append(s.parts, fmt.Sprintf("%s reached %s again at %s, not flagged redelivered", short(m), next.Member, secs(next.T)))
+			s.add("%s reached %s again at %s, not flagged redelivered", short(m), next.Member, secs(next.T))
 		default:
 			if s.cause == "" {
 				s.cause = CauseAckWait
 			}
-			s.parts = append(s.parts, fmt.Sprintf("%s ran out while %s still had it, and %s reached %s at %s", x.ackWait(g), prev.Member, short(m), next.Member, secs(next.T)))
+			s.add("%s ran out while %s still had it, and %s reached %s at %s", x.ackWait(g), prev.Member, short(m), next.Member, secs(next.T))
 		}
 	}
 	return s
 }
 
-// zombieHolder finds the dead member of group g that the server most likely
-// sent m to: dead before the visible delivery at t and still listed when m
-// was published. The latest such death wins.
-func (x *explainer) zombieHolder(m *analyze.Message, g string, t int64) *analyze.Death {
-	var found *analyze.Death
-	for _, d := range x.a.Deaths {
-		if d.Group == g && d.T <= t && (d.Removed < 0 || d.Removed >= m.PublishT) {
-			found = d
-		}
+// sentDead tells the unseen send of m to d's member (Message.Unseen).
+func (x *explainer) sentDead(s *story, m *analyze.Message, d *analyze.Death) {
+	if d.T <= m.PublishT {
+		s.add("%s was published at %s while %s was dead (%s at %s) but still listed, so the server most likely sent it there",
+			m, secs(m.PublishT), d.Member, d.Info().Noun, secs(d.T))
+	} else {
+		s.add("%s was published at %s and most likely sent to %s, which %s at %s before it could record it",
+			m, secs(m.PublishT), d.Member, d.Info().Verb, secs(d.T))
 	}
-	return found
+	x.resends(s, m, d)
+	s.member(d.Member)
 }
 
-func deathVerb(d *analyze.Death) string {
-	switch d.Kind {
-	case history.DeathGraceful:
-		return "closed"
-	case history.DeathHang:
-		return "hung"
+// resends tells how often the server resent m to d's dead member as
+// AckWait ran out (the redelivered sends of Message.Unseen).
+func (x *explainer) resends(s *story, m *analyze.Message, d *analyze.Death) {
+	n := 0
+	for _, u := range m.Unseen {
+		if u.Death == d && u.Redelivered {
+			n++
+		}
 	}
-	return "killed"
+	if n > 0 {
+		s.add("as %s ran out the server resent it there %s", x.ackWait(d.Group), times(n))
+	}
+}
+
+// handOff tells how the copy dl, which followed the death dl.After, came:
+// by the dead member's Close(), by the server's removal of it, or at
+// AckWait expiry while the server still listed it (Delivery.Cause).
+func (x *explainer) handOff(s *story, m *analyze.Message, g string, dl *analyze.Delivery) {
+	d := dl.After
+	s.told[d] = true
+	s.blame(d)
+	s.member(d.Member)
+	switch dl.Cause {
+	case analyze.CauseRemoval:
+		s.parts = append(s.parts, removalPart(d))
+		s.add("%s reached %s at %s", short(m), dl.Member, secs(dl.T))
+	case analyze.CauseClose:
+		s.add("the server handed %s to %s at %s", short(m), dl.Member, secs(dl.T))
+	case analyze.CauseAckWait:
+		s.add("%s ran out while the server still listed %s, and %s reached %s at %s", x.ackWait(g), d.Member, short(m), dl.Member, secs(dl.T))
+	case "":
+		s.add("%s reached %s again at %s, not flagged redelivered", short(m), dl.Member, secs(dl.T))
+	default:
+		s.add("%s reached %s at %s (%s)", short(m), dl.Member, secs(dl.T), dl.Cause)
+	}
 }
 
 func removalPart(d *analyze.Death) string {
@@ -138,10 +163,7 @@ func (x *explainer) ackWait(g string) string {
 
 // endClause says how the run ended: "the run was interrupted at 0.46 s".
 func (x *explainer) endClause() string {
-	end := x.a.End
-	if e := x.a.Log.End; e != nil {
-		end = e.T
-	}
+	end := endTime(x.a)
 	switch x.a.Log.Reason() {
 	case history.ReasonInterrupted:
 		return "the run was interrupted at " + secs(end)

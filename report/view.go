@@ -8,9 +8,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stansim/stansim/sim/analyze"
-	"github.com/stansim/stansim/sim/history"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/stansim/stansim/plots"
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
+	"github.com/stansim/stansim/sim/history"
 )
 
 // Output file names.
@@ -28,6 +31,7 @@ type page struct {
 	Verdict           string
 	Clean             bool // no anomalies
 	Facts             []fact
+	Groups            *groupTable // nil unless several queue groups
 	Delays            []delay
 	Zombies           []zombie
 	Explain           Explanations
@@ -96,13 +100,14 @@ func newPage(dir string, a *analyze.Analysis) *page {
 	p.Clean = !p.Explain.Any()
 	p.Verdict = verdict(a, p.Explain)
 	p.Facts = facts(a)
+	p.Groups = groups(a)
 	p.Delays = []delay{
 		newDelay("redelivery_delay_ms", "Redelivery delay", s.RedeliveryDelayMs, redeliverySentence(s.RedeliveryDelayMs)),
 		newDelay("end_to_end_ms", "Publish to done", s.EndToEndMs, endToEndSentence(s.EndToEndMs)),
 	}
 	p.Zombies = zombies(a)
-	for _, name := range Charts {
-		p.Charts = append(p.Charts, readChart(dir, name))
+	for _, info := range plots.Registry {
+		p.Charts = append(p.Charts, readChart(dir, info))
 	}
 	p.Run = runInfo(a)
 	p.Files = files(dir)
@@ -197,6 +202,7 @@ func facts(a *analyze.Analysis) []fact {
 			keys[m.Key] = true
 		}
 	}
+	several := len(groupNames(*s, a.Groups())) > 1
 	late := map[*analyze.Message]bool{}
 	for _, inv := range a.Inversions {
 		late[inv.Late] = true
@@ -215,14 +221,11 @@ func facts(a *analyze.Analysis) []fact {
 		fact{Field: "redelivered", Label: "Redelivered", Value: itoa(s.Redelivered),
 			Sentence: ifZero(s.Redelivered, "No delivery was a redelivery.",
 				fmt.Sprintf("%d of %s flagged as redelivered by the server.", s.Redelivered, wereCount(s.Delivered, "delivery")))},
-		fact{Field: "processed", Label: "Processed", Value: itoa(s.Processed),
-			Sentence: fmt.Sprintf("%d of %s done at least once.", s.Processed, wereCount(n, "message"))},
+		processedFact(s, n, several),
 		fact{Field: "duplicates", Label: "Duplicates", Value: itoa(s.Duplicates), Bad: s.Duplicates > 0,
 			Sentence: ifZero(s.Duplicates, "No message was done twice by the same group.",
 				fmt.Sprintf("%d of %s done more than once by the same group.", s.Duplicates, wereCount(n, "message")))},
-		fact{Field: "lost", Label: "Lost", Value: itoa(s.Lost), Bad: s.Lost > 0,
-			Sentence: ifZero(s.Lost, "No message was lost.",
-				fmt.Sprintf("%d of %s never done.", s.Lost, wereCount(n, "message")))},
+		lostFact(s, n, several),
 		fact{Field: "out_of_order.inversions", Label: "Out-of-order pairs", Value: itoa(s.OutOfOrder.Inversions), Bad: s.OutOfOrder.Inversions > 0,
 			Sentence: ifZero(s.OutOfOrder.Inversions, "Every key's messages were done in version order.",
 				fmt.Sprintf("%s of %s done after a newer version of their key: %s.", atLeast(len(late), len(a.Inversions) < s.OutOfOrder.Inversions),
@@ -240,6 +243,28 @@ func facts(a *analyze.Analysis) []fact {
 	fs = append(fs, fact{Field: "duration_ms", Label: "Duration", Value: msText(s.DurationMs),
 		Sentence: fmt.Sprintf("The run lasted %s and ended: %s.", msText(s.DurationMs), s.Reason)})
 	return fs
+}
+
+// processedFact says how many messages were done; with several groups, a
+// message counts only when every group reading its channel did it.
+func processedFact(s *analyze.Summary, n int, several bool) fact {
+	f := fact{Field: "processed", Label: "Processed", Value: itoa(s.Processed),
+		Sentence: fmt.Sprintf("%d of %s done at least once.", s.Processed, wereCount(n, "message"))}
+	if several {
+		f.Sentence = fmt.Sprintf("%d of %s done by every queue group reading their channel.", s.Processed, wereCount(n, "message"))
+	}
+	return f
+}
+
+// lostFact says how many messages were lost; with several groups, lost to
+// at least one of them.
+func lostFact(s *analyze.Summary, n int, several bool) fact {
+	f := fact{Field: "lost", Label: "Lost", Value: itoa(s.Lost), Bad: s.Lost > 0,
+		Sentence: ifZero(s.Lost, "No message was lost.", fmt.Sprintf("%d of %s never done.", s.Lost, wereCount(n, "message")))}
+	if several && s.Lost > 0 {
+		f.Sentence = fmt.Sprintf("%d of %s never done by at least one of the queue groups reading their channel (see By queue group).", s.Lost, wereCount(n, "message"))
+	}
+	return f
 }
 
 func newDelay(field, label string, q analyze.Quantiles, sentence string) delay {
@@ -262,30 +287,45 @@ func endToEndSentence(q analyze.Quantiles) string {
 		count(q.Count, "processed message"), qText(q.P50), qText(q.P99), qText(q.Max))
 }
 
+// zombies lists each death's zombie window (summary.json's zombie_windows)
+// with the window its kind predicts.
 func zombies(a *analyze.Analysis) []zombie {
 	var zs []zombie
-	for _, z := range a.Summary.ZombieWindows {
-		row := zombie{Member: z.Member, Death: z.Death, At: msText(z.AtMs), Window: "–", Expected: "–"}
-		verb := "was killed"
-		switch z.Death {
-		case history.DeathGraceful:
-			verb = "closed"
-		case history.DeathHang:
-			verb = "hung"
-		}
+	for i, z := range a.Summary.ZombieWindows {
+		kind := death.Kind(z.Death)
+		in := kind.Info()
+		row := zombie{Member: z.Member, Death: in.Label, At: msText(z.AtMs), Window: "–", Expected: "–"}
 		if z.Ms != nil {
 			row.Window = msText(*z.Ms)
-			row.Sentence = fmt.Sprintf("The server kept listing %s for %s after it %s.", z.Member, msText(*z.Ms), verb)
+			row.Sentence = fmt.Sprintf("The server kept listing %s for %s after it %s.", z.Member, msText(*z.Ms), in.Verb)
 		} else {
-			row.Sentence = fmt.Sprintf("%s %s at %s and the server still listed it when the run ended.", z.Member, verb, msText(z.AtMs))
+			row.Sentence = fmt.Sprintf("%s %s at %s and the server still listed it when the run ended.", z.Member, in.Verb, msText(z.AtMs))
 		}
-		if st := a.Settings; st.Known && z.Death != history.DeathGraceful && st.Heartbeat.Interval > 0 {
-			lo, hi := st.Heartbeat.RemovalWindowFor(z.Death)
-			row.Expected = durText(lo) + " – " + durText(hi)
+		if p := z.PredictedMs; p != nil {
+			row.Expected = msText(p.Min) + " – " + msText(p.Max)
+			if w, ok := a.Settings.Removal(kind); ok {
+				row.Expected += " (" + w.Rule + ")"
+			}
+		}
+		if i < len(a.Deaths) && a.Deaths[i].Member == z.Member {
+			row.Sentence += fitNote(a, a.Deaths[i])
 		}
 		zs = append(zs, row)
 	}
 	return zs
+}
+
+// fitNote says whether d's measured window lies inside its prediction.
+func fitNote(a *analyze.Analysis, d *analyze.Death) string {
+	switch fitOf(a, d) {
+	case fitInside:
+		return " That is inside the predicted window."
+	case fitNear:
+		return " That is just outside the predicted window, which " + slack(a) + " may explain."
+	case fitOutside:
+		return " That is outside the predicted window, by more than " + slack(a) + " can explain."
+	}
+	return ""
 }
 
 func settings(a *analyze.Analysis) settingsView {
@@ -295,14 +335,16 @@ func settings(a *analyze.Analysis) settingsView {
 		return v
 	}
 	hb := st.Heartbeat
-	lo, hi := hb.RemovalWindow()
 	v.Heartbeat = []kv{
 		{"Heartbeat interval", hb.Interval.String()},
 		{"Heartbeat timeout", hb.Timeout.String()},
 		{"Heartbeat fail count", itoa(hb.FailCount)},
-		{"Removal of a killed member", fmt.Sprintf("%s to %s after its death (F·I to (F+1)·I)", lo, hi)},
-		{"Removal of a hung member", fmt.Sprintf("%s to %s after it froze (F·(I+T) to (F+1)·(I+T))",
-			time.Duration(hb.FailCount)*(hb.Interval+hb.Timeout), time.Duration(hb.FailCount+1)*(hb.Interval+hb.Timeout))},
+	}
+	for _, k := range kindsPresent(a) {
+		if w, ok := st.Removal(k); ok {
+			v.Heartbeat = append(v.Heartbeat, kv{"Predicted removal: " + k.Info().Label,
+				fmt.Sprintf("%s to %s after the death (%s)", w.Min, w.Max, w.Rule)})
+		}
 	}
 	names := a.Groups()
 	var rest []string
@@ -328,6 +370,15 @@ func settings(a *analyze.Analysis) settingsView {
 		v.Groups = append(v.Groups, row)
 	}
 	return v
+}
+
+// kindsPresent lists the kinds of the run's deaths, in table order.
+func kindsPresent(a *analyze.Analysis) []death.Kind {
+	ks := make([]death.Kind, len(a.Deaths))
+	for i, d := range a.Deaths {
+		ks[i] = d.Kind
+	}
+	return death.Sorted(ks)
 }
 
 func runInfo(a *analyze.Analysis) []kv {

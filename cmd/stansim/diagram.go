@@ -1,84 +1,125 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/stansim/stansim/diagram"
 	"github.com/stansim/stansim/sim/scenario"
 )
 
-// cmdDiagram: stansim diagram PRESET...|all [--out DIR] [--runs DIR] [--seed N] [--format LIST]
-//
-//	stansim diagram --scenario FILE [--only NAME] [...]
-//	stansim diagram --redraw DIR [--out DIR] [--format LIST]
-//	stansim diagram --list
-func cmdDiagram(ctx context.Context, args []string) int {
-	fs := flag.NewFlagSet("diagram", flag.ContinueOnError)
-	out := fs.String("out", "results/diagrams", "folder for <preset>.svg, .png, .pdf and .mmd")
-	runs := fs.String("runs", "", "folder for the runs, <runs>/<preset>/<panel>/ (default: --out)")
-	seed := fs.Int64("seed", 0, "replace every panel scenario's seed")
-	var formats, only listFlag
-	fs.Var(&formats, "format", "formats to write: svg,png,pdf,mmd (default all)")
-	file := fs.String("scenario", "", "draw a scenario of this file instead of a preset")
-	fs.Var(&only, "only", "with --scenario: the scenario to draw")
-	redraw := fs.String("redraw", "", "redraw from the runs folder of an earlier diagram, without running")
-	list := fs.Bool("list", false, "list the presets")
-	noLog := fs.Bool("no-server-log", false, "do not write server.log in the run folders")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return inputError(usageError{"diagram: " + err.Error() + "\n" + presetList()})
+// diagramFlags are the flags of stansim diagram.
+type diagramFlags struct {
+	out, runs, file, redraw string
+	seed                    int64
+	formats, only           []string
+	list, noLog             bool
+}
+
+func newDiagramCmd(a *app) *cobra.Command {
+	f := &diagramFlags{}
+	cmd := &cobra.Command{
+		Use:   "diagram PRESET...|all",
+		Short: "Draw a course diagram from a small real run",
+		Long: `Draw a course diagram from a small real run against the embedded server:
+  stansim diagram PRESET...|all [--out DIR] [--runs DIR] [--seed N] [--format LIST]
+  stansim diagram --scenario FILE [--only NAME] [...]
+  stansim diagram --redraw DIR [--out DIR] [--format LIST]
+  stansim diagram --list
+
+` + presetList(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a.code = cmdDiagram(a, cmd, f, args)
+			return nil
+		},
 	}
-	if *list {
-		fmt.Print(presetList())
+	fl := cmd.Flags()
+	fl.StringVar(&f.out, "out", "results/diagrams", "folder for <preset>.svg, .png, .pdf and .mmd")
+	fl.StringVar(&f.runs, "runs", "", "folder for the runs, <runs>/<preset>/<panel>/ (default: --out)")
+	fl.Int64Var(&f.seed, "seed", 0, "replace every panel scenario's seed")
+	fl.StringSliceVar(&f.formats, "format", nil, "formats to write: svg,png,pdf,mmd (default all)")
+	fl.StringVar(&f.file, "scenario", "", "draw a scenario of this file instead of a preset")
+	fl.StringSliceVar(&f.only, "only", nil, "with --scenario: the scenario to draw")
+	fl.StringVar(&f.redraw, "redraw", "", "redraw from the runs folder of an earlier diagram, without running")
+	fl.BoolVar(&f.list, "list", false, "list the presets")
+	fl.BoolVar(&f.noLog, "no-server-log", false, "do not write server.log in the run folders")
+	return cmd
+}
+
+func cmdDiagram(a *app, cmd *cobra.Command, f *diagramFlags, pos []string) int {
+	if f.list {
+		fmt.Fprint(a.stdout, presetList())
 		return exitOK
 	}
-	for _, f := range formats {
-		if !slices.Contains(diagram.AllFormats, f) {
-			return inputError(usageError{fmt.Sprintf("diagram: unknown format %q (want %s)", f, strings.Join(diagram.AllFormats, ","))})
+	for _, fm := range f.formats {
+		if !slices.Contains(diagram.AllFormats, fm) {
+			return a.usageErr("diagram: unknown format %q (want %s)", fm, strings.Join(diagram.AllFormats, ","))
 		}
 	}
-	opt := diagram.Options{Out: *out, Runs: *runs, Formats: formats, NoServerLog: *noLog}
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "seed" {
-			opt.Seed = seed
+	opt := diagram.Options{Out: f.out, Runs: f.runs, Formats: f.formats, NoServerLog: f.noLog}
+	if cmd.Flags().Changed("seed") {
+		opt.Seed = &f.seed
+	}
+	if f.redraw != "" {
+		if len(pos) > 0 || f.file != "" {
+			return a.usageErr("diagram: --redraw takes no preset or --scenario")
 		}
-	})
-
-	if *redraw != "" {
-		if len(pos) > 0 || *file != "" {
-			return inputError(usageError{"diagram: --redraw takes no preset or --scenario"})
-		}
-		res, err := diagram.Redraw(*redraw, opt)
+		res, err := diagram.Redraw(f.redraw, opt)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
-				return inputError(usageError{"diagram: " + err.Error()})
+				return a.usageErr("diagram: %v", err)
 			}
-			fmt.Fprintln(os.Stderr, "stansim: diagram:", err)
+			fmt.Fprintln(a.stderr, "stansim: diagram:", err)
 			return exitFailed
 		}
-		printDiagram(res)
+		a.printDiagram(res)
 		return exitOK
 	}
+	presets, code := a.diagramPresets(f, pos)
+	if code != exitOK {
+		return code
+	}
+	for _, p := range presets {
+		fmt.Fprintf(a.stderr, "diagram %s: running %d panel(s)...\n", p.Name, len(p.Panels))
+		res, err := diagram.Make(a.ctx, p, opt)
+		switch {
+		case errors.Is(err, diagram.ErrInterrupted):
+			fmt.Fprintln(a.stderr, "stansim: diagram:", err)
+			return exitInterrupted
+		case err != nil:
+			var es scenario.Errors
+			if errors.As(err, &es) {
+				return a.usageErr("diagram: %v", err)
+			}
+			fmt.Fprintln(a.stderr, "stansim: diagram:", err)
+			return exitFailed
+		}
+		a.printDiagram(res)
+	}
+	return exitOK
+}
 
+// diagramPresets picks the presets to draw: named ones, all, or one
+// scenario of a file.
+func (a *app) diagramPresets(f *diagramFlags, pos []string) ([]diagram.Preset, int) {
 	var presets []diagram.Preset
 	switch {
-	case *file != "":
+	case f.file != "":
 		if len(pos) > 0 {
-			return inputError(usageError{"diagram: give a preset or --scenario, not both"})
+			return nil, a.usageErr("diagram: give a preset or --scenario, not both")
 		}
-		p, code := scenarioPreset(*file, only)
+		p, code := a.scenarioPreset(f.file, f.only)
 		if code != exitOK {
-			return code
+			return nil, code
 		}
 		presets = append(presets, p)
 	case len(pos) == 0:
-		return inputError(usageError{"diagram: name a preset (or all)\n" + presetList()})
+		return nil, a.usageErr("diagram: name a preset (or all)\n%s", presetList())
 	default:
 		for _, name := range pos {
 			if name == "all" {
@@ -87,39 +128,22 @@ func cmdDiagram(ctx context.Context, args []string) int {
 			}
 			p, err := diagram.Lookup(name)
 			if err != nil {
-				return inputError(usageError{"diagram: " + err.Error() + "\n" + presetList()})
+				return nil, a.usageErr("diagram: %v\n%s", err, presetList())
 			}
 			presets = append(presets, p)
 		}
 	}
-	for _, p := range presets {
-		fmt.Fprintf(os.Stderr, "diagram %s: running %d panel(s)...\n", p.Name, len(p.Panels))
-		res, err := diagram.Make(ctx, p, opt)
-		switch {
-		case errors.Is(err, diagram.ErrInterrupted):
-			fmt.Fprintln(os.Stderr, "stansim: diagram:", err)
-			return exitInterrupted
-		case err != nil:
-			var es scenario.Errors
-			if errors.As(err, &es) {
-				return inputError(usageError{"diagram: " + err.Error()})
-			}
-			fmt.Fprintln(os.Stderr, "stansim: diagram:", err)
-			return exitFailed
-		}
-		printDiagram(res)
-	}
-	return exitOK
+	return presets, exitOK
 }
 
 // scenarioPreset makes a one-panel diagram of one scenario of a file.
-func scenarioPreset(path string, only []string) (diagram.Preset, int) {
+func (a *app) scenarioPreset(path string, only []string) (diagram.Preset, int) {
 	f, err := scenario.Load(path)
 	if err != nil {
-		return diagram.Preset{}, inputError(err)
+		return diagram.Preset{}, a.exitFor(err, true)
 	}
 	for _, w := range f.Warnings {
-		fmt.Fprintln(os.Stderr, "warning:", w)
+		fmt.Fprintln(a.stderr, "warning:", w)
 	}
 	var names []string
 	for _, sc := range f.Scenarios {
@@ -127,16 +151,16 @@ func scenarioPreset(path string, only []string) (diagram.Preset, int) {
 	}
 	switch {
 	case len(only) > 1:
-		return diagram.Preset{}, inputError(usageError{"diagram: --only takes one scenario (one panel)"})
+		return diagram.Preset{}, a.usageErr("diagram: --only takes one scenario (one panel)")
 	case len(only) == 0 && len(f.Scenarios) != 1:
-		return diagram.Preset{}, inputError(usageError{fmt.Sprintf("diagram: %s has %d scenarios: pick one with --only (%s)", path, len(f.Scenarios), strings.Join(names, ", "))})
+		return diagram.Preset{}, a.usageErr("diagram: %s has %d scenarios: pick one with --only (%s)", path, len(f.Scenarios), strings.Join(names, ", "))
 	}
 	for _, sc := range f.Scenarios {
 		if len(only) == 0 || sc.Name == only[0] {
 			return diagram.FromScenario(&sc), exitOK
 		}
 	}
-	return diagram.Preset{}, inputError(usageError{fmt.Sprintf("diagram: %s: no scenario %q (%s)", path, only[0], strings.Join(names, ", "))})
+	return diagram.Preset{}, a.usageErr("diagram: %s: no scenario %q (%s)", path, only[0], strings.Join(names, ", "))
 }
 
 func presetList() string {
@@ -148,14 +172,14 @@ func presetList() string {
 	return b.String()
 }
 
-func printDiagram(res *diagram.Result) {
+func (a *app) printDiagram(res *diagram.Result) {
 	if c := res.Crowded(); len(c) > 0 {
-		fmt.Fprintf(os.Stderr, "warning: %s: %s: a course diagram reads best with at most about 12 messages; labels overlap\n", res.Preset, strings.Join(c, ", "))
+		fmt.Fprintf(a.stderr, "warning: %s: %s: a course diagram reads best with at most about 12 messages; labels overlap\n", res.Preset, strings.Join(c, ", "))
 	}
-	fmt.Printf("%s:\n", res.Preset)
+	fmt.Fprintf(a.stdout, "%s:\n", res.Preset)
 	for _, f := range res.Files {
-		fmt.Println("  " + abs(f))
+		fmt.Fprintln(a.stdout, "  "+abs(f))
 	}
-	fmt.Println("  runs: " + abs(res.RunDir))
-	fmt.Println("  caption: " + res.Caption)
+	fmt.Fprintln(a.stdout, "  runs: "+abs(res.RunDir))
+	fmt.Fprintln(a.stdout, "  caption: "+res.Caption)
 }

@@ -47,7 +47,7 @@ func TestDiagramUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"diagram", "out-of-order", "--format", "gif"}, `unknown format "gif"`},
-		{[]string{"diagram", "--bogus"}, "flag provided but not defined"},
+		{[]string{"diagram", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"diagram", "--scenario", two}, "pick one with --only (a, b)"},
 		{[]string{"diagram", "--scenario", two, "--only", "c"}, `no scenario "c"`},
 		{[]string{"diagram", "--scenario", filepath.Join(dir, "missing.yaml")}, "no such file"},

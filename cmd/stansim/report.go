@@ -1,50 +1,56 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/stansim/stansim/batch"
 )
 
-func cmdReport(args []string) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	pdf := fs.Bool("pdf", false, "also write PDF charts")
-	window := fs.String("window", "", "timeline window in run time, FROM,TO (e.g. 1s,3.5s); default: around the first death")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return inputError(err)
+func newReportCmd(a *app) *cobra.Command {
+	var pdf bool
+	var window string
+	cmd := &cobra.Command{
+		Use:   "report DIR",
+		Short: "Rebuild summary, charts and reports from DIR/history.jsonl",
+		Long: `Rebuild summary.json, the charts and the reports of a scenario folder from its
+history.jsonl alone, without running anything; given a batch folder, every
+scenario folder in it and the batch's index.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			a.code = cmdReport(a, args[0], pdf, window)
+			return nil
+		},
 	}
-	if len(pos) != 1 {
-		return inputError(usageError{"report takes one folder"})
-	}
+	cmd.Flags().BoolVar(&pdf, "pdf", false, "also write PDF charts")
+	cmd.Flags().StringVar(&window, "window", "", "timeline window in run time, FROM,TO (e.g. 1s,3.5s); default: around the first death")
+	return cmd
+}
+
+func cmdReport(a *app, dir string, pdf bool, window string) int {
 	opt := batch.RenderOptions{}
-	if *pdf {
+	if pdf {
 		opt.Formats = []string{"svg", "png", "pdf"}
 	}
-	if *window != "" {
-		w, err := parseWindow(*window)
+	if window != "" {
+		w, err := parseWindow(window)
 		if err != nil {
-			return inputError(usageError{"--window: " + err.Error()})
+			return a.usageErr("--window: %v", err)
 		}
 		opt.Window = &w
 	}
-	res, err := batch.Rebuild(pos[0], opt)
+	res, err := batch.Rebuild(dir, opt)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return inputError(usageError{err.Error()})
-		}
-		fmt.Fprintln(os.Stderr, "stansim:", err)
-		return exitFailed
+		return a.exitFor(err, false)
 	}
-	_ = batch.WriteTable(os.Stdout, res.Outcomes)
+	_ = batch.WriteTable(a.stdout, res.Outcomes)
 	if res.Index != "" {
-		fmt.Println("index:", abs(res.Index))
+		fmt.Fprintln(a.stdout, "index:", abs(res.Index))
 	} else {
-		fmt.Println("report:", abs(pos[0]))
+		fmt.Fprintln(a.stdout, "report:", abs(dir))
 	}
 	return exitOK
 }

@@ -1,86 +1,143 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
+
 	"github.com/stansim/stansim/batch"
-	"github.com/stansim/stansim/sim/scenario"
 )
 
-func cmdRun(ctx context.Context, args []string) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	var only, tags listFlag
-	fs.Var(&only, "only", "run only these scenarios (comma-separated names)")
-	fs.Var(&tags, "tags", "also run scenarios with these tags (e.g. slow)")
-	out := fs.String("out", "", "batch folder (default results/<timestamp>)")
-	parallel := fs.Int("parallel", 0, "scenarios run at once (default: number of CPUs)")
-	seed := fs.Int64("seed", 0, "replace every scenario's seed")
-	noLog := fs.Bool("no-server-log", false, "do not write server.log")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return inputError(err)
+// runFlags are the flags of run (and of the bare root command).
+type runFlags struct {
+	only, tags []string
+	out        string
+	parallel   int
+	seed       int64
+	noLog      bool
+	noRender   bool
+	json       bool
+}
+
+func addRunFlags(cmd *cobra.Command) *runFlags {
+	f := &runFlags{}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.only, "only", nil, "run only these scenarios (comma-separated names; slow ones included)")
+	fl.StringSliceVar(&f.tags, "tags", nil, "also run scenarios with these tags (e.g. slow)")
+	fl.StringVar(&f.out, "out", "", "batch folder (default results/<timestamp>, with results/latest)")
+	fl.IntVar(&f.parallel, "parallel", 0, "scenarios run at once (default: number of CPUs)")
+	fl.Int64Var(&f.seed, "seed", 0, "replace every scenario's seed")
+	fl.BoolVar(&f.noLog, "no-server-log", false, "do not write server.log")
+	fl.BoolVar(&f.noRender, "no-render", false, "write history and summary only; draw later with stansim report")
+	fl.BoolVar(&f.json, "json", false, "print one JSON document on stdout (the table goes to stderr)")
+	return f
+}
+
+func newRunCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run [FILE]",
+		Short: "Run the scenarios of FILE (default scenarios.yaml)",
+		Long: `Run the scenarios of FILE (default scenarios.yaml), each against its own embedded
+server, then write every scenario folder's summary, charts and reports, the
+batch's index.html, summary.csv and junit.xml. Scenarios tagged slow run only
+when named with --only or with --tags slow. A failed expectation exits 3.`,
+		Args: cobra.MaximumNArgs(1),
 	}
-	if len(pos) > 1 {
-		return inputError(usageError{fmt.Sprintf("run takes one scenario file, got %d arguments", len(pos))})
+	rf := addRunFlags(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		a.code = cmdRun(a, cmd, rf, args)
+		return nil
 	}
-	if *parallel < 0 {
-		return inputError(usageError{"--parallel must be >= 0"})
+	return cmd
+}
+
+func cmdRun(a *app, cmd *cobra.Command, rf *runFlags, args []string) int {
+	if rf.parallel < 0 {
+		return a.usageErr("--parallel must be >= 0")
+	}
+	table := a.stdout
+	if rf.json {
+		table = a.stderr
 	}
 	cfg := batch.Config{
-		File: "scenarios.yaml", Only: only, Tags: tags, Out: *out, Parallel: *parallel,
-		Log: os.Stderr, Terminal: isTerminal(os.Stderr), NoServerLog: *noLog,
+		File: "scenarios.yaml", Only: rf.only, Tags: rf.tags, Out: rf.out, Parallel: rf.parallel,
+		Log: a.stderr, Terminal: a.terminal(), NoServerLog: rf.noLog, NoRender: rf.noRender,
 	}
-	if len(pos) == 1 {
-		cfg.File = pos[0]
+	if len(args) == 1 {
+		cfg.File = args[0]
 	}
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "seed" {
-			cfg.Seed = seed
-		}
-	})
-	scs, err := batch.Load(cfg)
+	if cmd.Flags().Changed("seed") {
+		cfg.Seed = &rf.seed
+	}
+	scs, warnings, err := batch.Load(cfg)
 	if err != nil { // every Load error is bad input: file, schema or selection
-		return inputError(usageError{err.Error()})
+		return a.exitFor(err, true)
 	}
-	if f, err := scenario.Load(cfg.File); err == nil {
-		for _, w := range f.Warnings {
-			fmt.Fprintln(os.Stderr, "warning:", w)
-		}
+	for _, w := range warnings {
+		fmt.Fprintln(a.stderr, "warning:", w)
 	}
 	if len(scs) == 0 {
-		return inputError(usageError{fmt.Sprintf("%s: no scenario selected", cfg.File)})
+		return a.usageErr("%s: no scenario selected", cfg.File)
 	}
-	res, err := batch.Run(ctx, cfg, scs)
+	res, err := batch.Run(a.ctx, cfg, scs)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "stansim:", err)
+		fmt.Fprintln(a.stderr, "stansim:", err)
 		if res == nil {
 			return exitFailed
 		}
 	}
-	fmt.Println()
-	_ = batch.WriteTable(os.Stdout, res.Outcomes)
-	fmt.Println()
-	for _, o := range res.Outcomes {
-		if o.Err != nil {
-			fmt.Fprintln(os.Stderr, "stansim:", o.Err)
+	a.report(table, res)
+	if rf.json {
+		if err := batch.WriteJSON(a.stdout, res); err != nil {
+			fmt.Fprintln(a.stderr, "stansim:", err)
+			return exitFailed
 		}
-	}
-	fmt.Println("batch folder:", abs(res.Dir))
-	if res.Index != "" {
-		fmt.Println("index:       ", abs(res.Index))
 	}
 	switch {
 	case res.Interrupted():
-		fmt.Fprintf(os.Stderr, "interrupted: partial histories kept; redraw with: stansim report %s\n", res.Dir)
+		fmt.Fprintf(a.stderr, "interrupted: partial histories kept; redraw with: stansim report %s\n", res.Dir)
 		return exitInterrupted
 	case res.Failed() || err != nil:
 		return exitFailed
+	case res.ExpectationsFailed():
+		return exitExpectation
 	}
 	return exitOK
+}
+
+// report prints the table, the outcomes' errors and failed expectations,
+// and where the batch went.
+func (a *app) report(w io.Writer, res *batch.Result) {
+	fmt.Fprintln(w)
+	_ = batch.WriteTable(w, res.Outcomes)
+	fmt.Fprintln(w)
+	for _, o := range res.Outcomes {
+		if o.Err != nil {
+			fmt.Fprintln(a.stderr, "stansim:", o.Err)
+		}
+		if o.Summary == nil {
+			continue
+		}
+		for _, e := range o.Summary.Failed() {
+			fmt.Fprintf(a.stderr, "expectation failed: %s: %s: want %s, got %v\n", o.Scenario.Name, e.Path, e.Want, gotText(e.Got))
+		}
+	}
+	fmt.Fprintln(w, "batch folder:", abs(res.Dir))
+	if res.Index != "" {
+		fmt.Fprintln(w, "index:       ", abs(res.Index))
+	}
+	if res.JUnit != "" {
+		fmt.Fprintln(w, "junit:       ", abs(res.JUnit))
+	}
+}
+
+func gotText(v any) string {
+	if v == nil {
+		return "none (null)"
+	}
+	return fmt.Sprint(v)
 }
 
 func abs(p string) string {

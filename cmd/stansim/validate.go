@@ -1,29 +1,29 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"os"
+
+	"github.com/spf13/cobra"
 
 	"github.com/stansim/stansim/sim/scenario"
 )
 
-func cmdValidate(args []string) int {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return inputError(err)
+func newValidateCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check a scenario file; every error with file:line and field",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			f, err := scenario.Load(args[0])
+			if err != nil {
+				a.code = a.exitFor(err, true)
+				return nil
+			}
+			for _, w := range f.Warnings {
+				fmt.Fprintln(a.stderr, "warning:", w)
+			}
+			fmt.Fprintf(a.stdout, "%s: %d scenarios ok\n", args[0], len(f.Scenarios))
+			return nil
+		},
 	}
-	if len(pos) != 1 {
-		return inputError(usageError{"validate takes one scenario file"})
-	}
-	f, err := scenario.Load(pos[0])
-	if err != nil {
-		return inputError(err)
-	}
-	for _, w := range f.Warnings {
-		fmt.Fprintln(os.Stderr, "warning:", w)
-	}
-	fmt.Printf("%s: %d scenarios ok\n", pos[0], len(f.Scenarios))
-	return exitOK
 }

@@ -3,6 +3,7 @@ package analyze
 import (
 	"sort"
 
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 )
 
@@ -22,6 +23,10 @@ type Analysis struct {
 	Inversions []Inversion
 	// End is the time of the last event.
 	End int64
+	// Sample is the monitoring sample interval (ns), 0 when unknown.
+	Sample int64
+
+	readersOf map[string][]string // channel -> groups, built on first use
 }
 
 // MaxPairs caps the inversion pairs kept for explanation.
@@ -38,6 +43,8 @@ type Message struct {
 	Seq                   uint64 // server sequence (from the first delivery; 0 if none)
 	Deliveries            []Delivery
 	Dones                 []Done
+	// Unseen are the sends to dead members, in time order.
+	Unseen []Send
 }
 
 // Delivery is one deliver line.
@@ -49,8 +56,12 @@ type Delivery struct {
 	Redelivered  bool
 	Redeliveries int
 	// Cause says why a redelivered copy came: CauseClose, CauseRemoval or
-	// CauseAckWait; empty for a first delivery.
+	// CauseAckWait; empty for a first delivery and for an unflagged copy.
 	Cause string
+	// After is the death of the member that held the message before this
+	// copy (seen, or inferred from a send to a dead member), or nil when the
+	// holder was alive (then only AckWait explains a redelivery).
+	After *Death
 	// Done is the index in Message.Dones this delivery finished, or -1.
 	Done int
 }
@@ -71,6 +82,18 @@ type Done struct {
 	AckErr       string
 	// Delivery is the index in Message.Deliveries this done finished, or -1.
 	Delivery int
+	// Late marks the message's first done in its group when a higher
+	// version of its key was done before it there (it is out of order).
+	Late bool
+}
+
+// Send is a send of a message to a member that was dead but still listed
+// by the server: never recorded (a dead member records nothing), inferred
+// from what happened next (see holders.go).
+type Send struct {
+	T           int64
+	Death       *Death // the dead member's death
+	Redelivered bool   // a resend at AckWait expiry
 }
 
 // Member is one listener member's life: every up and down.
@@ -85,15 +108,47 @@ type Span struct {
 	Client string
 	Up     int64
 	Down   int64
-	Death  string // forced | graceful | "" (still up, or closed at run end)
+	Death  death.Kind // the death that ended it; "" (still up, or closed at run end)
 }
 
 // Death is one injected fault and what the server made of it.
 type Death struct {
-	Member, Group, Kind, Client string
-	T                           int64
-	Removed                     int64 // first server_view without the client; -1 if never
-	Restart                     int64 // next member_up of the member; -1 if none
+	Member, Group, Client string
+	Kind                  death.Kind
+	T                     int64
+	Removed               int64 // first server_view without the client; -1 if never
+	Restart               int64 // next member_up of the member (restart or resume); -1 if none
+	// Predicted is the removal window the settings predict, from the death
+	// table; nil when the history does not carry the settings.
+	Predicted *death.Window
+	// Held lists the messages the member had received in the life that
+	// died and not done, in publish order.
+	Held []*Message
+	// Sent lists the messages the server sent the member while it was dead
+	// (Message.Unseen names each send), in publish order.
+	Sent []*Message
+}
+
+// Info is the death's row in the death table.
+func (d *Death) Info() death.Info { return d.Kind.Info() }
+
+// Listed is how long the server still listed the member after its death,
+// or -1 when it still did at the end of the run.
+func (d *Death) Listed() int64 {
+	if d.Removed < 0 {
+		return -1
+	}
+	return d.Removed - d.T
+}
+
+// Inside reports whether the measured window lies inside the prediction
+// widened by margin on both sides; false when either is unknown.
+func (d *Death) Inside(margin int64) bool {
+	if d.Predicted == nil || d.Removed < 0 {
+		return false
+	}
+	w := d.Listed()
+	return w >= int64(d.Predicted.Min)-margin && w <= int64(d.Predicted.Max)+margin
 }
 
 // View is one server_view sample.
@@ -131,19 +186,6 @@ func (a *Analysis) DeathOf(member string, t int64) *Death {
 		}
 	}
 	return found
-}
-
-// Groups lists the group names in order of first appearance.
-func (a *Analysis) Groups() []string {
-	var gs []string
-	seen := map[string]bool{}
-	for _, m := range a.Members {
-		if !seen[m.Group] {
-			seen[m.Group] = true
-			gs = append(gs, m.Group)
-		}
-	}
-	return gs
 }
 
 // Publishers lists publisher names in order of first publish.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 )
 
@@ -54,7 +55,7 @@ func writeMillion(tb testing.TB, path string, n int) int {
 			put(history.Event{T: t, Ev: history.KindServerView, Clients: clients, Subs: subs})
 		}
 		if t == deathAt {
-			put(history.Event{T: t, Ev: history.KindFault, Member: "orders-1", Group: "orders", Death: history.DeathForced, Client: "orders-1-r0"})
+			put(history.Event{T: t, Ev: history.KindFault, Member: "orders-1", Group: "orders", Death: death.Forced, Client: "orders-1-r0"})
 		}
 		k := i % len(vers)
 		vers[k]++

@@ -17,16 +17,17 @@ import (
 
 // rawLine is the part of a history line the recount needs.
 type rawLine struct {
-	T      int64  `json:"t"`
-	Ev     string `json:"ev"`
-	ID     string `json:"id"`
-	Key    string `json:"key"`
-	Ver    int    `json:"ver"`
-	Err    string `json:"err"`
-	Member string `json:"member"`
-	Group  string `json:"group"`
-	Redel  *bool  `json:"redelivered"`
-	file   int    // line number, the tie breaker for equal t
+	T       int64  `json:"t"`
+	Ev      string `json:"ev"`
+	ID      string `json:"id"`
+	Key     string `json:"key"`
+	Ver     int    `json:"ver"`
+	Err     string `json:"err"`
+	Member  string `json:"member"`
+	Group   string `json:"group"`
+	Redel   *bool  `json:"redelivered"`
+	Channel string `json:"channel"`
+	file    int    // line number, the tie breaker for equal t
 }
 
 // recount is what the brute force derives.
@@ -39,7 +40,11 @@ type recount struct {
 	pubIdx map[string]int
 	ver    map[string]int
 	key    map[string]string
+	groups map[string]*groupRecount
 }
+
+// groupRecount is one group's recounted figures.
+type groupRecount struct{ published, processed, duplicates, lost int }
 
 func decodeLines(t testing.TB, b []byte) []rawLine {
 	t.Helper()
@@ -114,25 +119,51 @@ func bruteForce(lines []rawLine) recount {
 			rc.first[l.Group][l.ID] = l
 		}
 	}
+	// The groups that read a channel: those seen handling its messages.
+	chanOf := map[string]string{}
+	for _, p := range pubs {
+		chanOf[p.ID] = p.Channel
+	}
+	readers := map[string]map[string]bool{}
+	for _, l := range lines {
+		if (l.Ev == history.KindDeliver || l.Ev == history.KindDone) && l.Group != "" {
+			c := chanOf[l.ID]
+			if readers[c] == nil {
+				readers[c] = map[string]bool{}
+			}
+			readers[c][l.Group] = true
+		}
+	}
+	rc.groups = map[string]*groupRecount{}
 	for _, p := range pubs {
 		if !acked[p.ID] {
 			continue
 		}
 		rc.published++
-		done, dup := false, false
-		for g := range doneCount {
-			n := doneCount[g][p.ID]
-			done = done || n > 0
-			dup = dup || n > 1
+		all := len(readers[p.Channel]) > 0
+		for g := range readers[p.Channel] {
+			gr := rc.groups[g]
+			if gr == nil {
+				gr = &groupRecount{}
+				rc.groups[g] = gr
+			}
+			gr.published++
+			switch n := doneCount[g][p.ID]; {
+			case n == 0:
+				gr.lost++
+				all = false
+			case n > 1:
+				gr.processed++
+				gr.duplicates++
+				rc.duplicates++
+			default:
+				gr.processed++
+			}
 		}
-		switch {
-		case !done:
+		if all {
+			rc.processed++
+		} else {
 			rc.lost++
-		case dup:
-			rc.processed++
-			rc.duplicates++
-		default:
-			rc.processed++
 		}
 	}
 	// Out of order, pair by pair, per group and key.
@@ -194,6 +225,19 @@ func checkRecount(t *testing.T, a *Analysis, rc recount) {
 	}
 	if s.Processed+s.Lost != s.Published {
 		t.Errorf("processed %d + lost %d != published %d", s.Processed, s.Lost, s.Published)
+	}
+	for g, gr := range rc.groups {
+		gs := s.Groups[g]
+		if gs == nil {
+			t.Errorf("group %s missing from the summary", g)
+			continue
+		}
+		if got := (groupRecount{gs.Published, gs.Processed, gs.Duplicates, gs.Lost}); got != *gr {
+			t.Errorf("group %s: %+v, brute force %+v", g, got, *gr)
+		}
+		if gs.Processed+gs.Lost != gs.Published {
+			t.Errorf("group %s: processed %d + lost %d != published %d", g, gs.Processed, gs.Lost, gs.Published)
+		}
 	}
 	if s.OutOfOrder != rc.ooo {
 		t.Errorf("out_of_order = %+v, brute force %+v", s.OutOfOrder, rc.ooo)

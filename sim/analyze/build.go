@@ -68,6 +68,9 @@ func Analyze(l *history.Log) *Analysis {
 			}
 		case history.KindFault:
 			d := &Death{Member: e.Member, Group: memberGroup[e.Member], Kind: e.Death, Client: e.Client, T: e.T, Removed: -1, Restart: -1}
+			if w, ok := a.Settings.Removal(e.Death); ok {
+				d.Predicted = &w
+			}
 			if mb := a.Member(e.Member); d.Client == "" && mb != nil && len(mb.Spans) > 0 {
 				d.Client = mb.Spans[len(mb.Spans)-1].Client
 			}
@@ -80,9 +83,11 @@ func Analyze(l *history.Log) *Analysis {
 			a.Views = append(a.Views, v)
 		}
 	}
+	a.Sample = sample
 	a.resolveDeaths()
-	a.classifyRedeliveries(sample)
+	a.handOffs()
 	a.summarise()
+	a.checkExpectations()
 	return a
 }
 
@@ -130,136 +135,6 @@ func (a *Analysis) member(name, group string) *Member {
 	m := &Member{Name: name, Group: group}
 	a.Members = append(a.Members, m)
 	return m
-}
-
-func (a *Analysis) resolveDeaths() {
-	for _, d := range a.Deaths {
-		for _, v := range a.Views {
-			if v.T >= d.T && v.Err == "" && !v.Clients[d.Client] {
-				d.Removed = v.T
-				break
-			}
-		}
-		if mb := a.Member(d.Member); mb != nil {
-			if d.Group == "" {
-				d.Group = mb.Group
-			}
-			for _, s := range mb.Spans {
-				if s.Up > d.T {
-					d.Restart = s.Up
-					break
-				}
-			}
-		}
-	}
-}
-
-// classifyRedeliveries says, for each redelivered copy, whether the previous
-// holder's death handed it off or its AckWait ran out.
-func (a *Analysis) classifyRedeliveries(sample int64) {
-	const slack = int64(150e6) // handoff follows removal by ~100 ms
-	for _, m := range a.Messages {
-		for k := range m.Deliveries {
-			d := &m.Deliveries[k]
-			if !d.Redelivered {
-				continue
-			}
-			d.Cause = CauseAckWait
-			death := a.holderDeath(m, k)
-			switch {
-			case death == nil:
-			case death.Kind == history.DeathGraceful:
-				d.Cause = CauseClose
-			case death.Removed >= 0 && d.T >= death.Removed-sample-slack:
-				d.Cause = CauseRemoval
-			}
-		}
-	}
-}
-
-// holderDeath is the death of the member that held the copy before
-// delivery k, or nil when that holder was alive (then only AckWait explains
-// the redelivery). The holder is the member of the previous delivery in the
-// same group. Without one, the copy went to a member that was already dead,
-// since a dead member records nothing: the earliest death in the group, at or
-// before the redelivery, whose client the server still listed when the
-// message was published.
-func (a *Analysis) holderDeath(m *Message, k int) *Death {
-	d := &m.Deliveries[k]
-	for j := k - 1; j >= 0; j-- {
-		if prev := &m.Deliveries[j]; prev.Group == d.Group {
-			if death := a.DeathOf(prev.Member, d.T); death != nil && death.T >= prev.T {
-				return death
-			}
-			return nil
-		}
-	}
-	for _, death := range a.Deaths {
-		if death.Group == d.Group && death.T <= d.T && (death.Removed < 0 || death.Removed >= m.PublishT) {
-			return death
-		}
-	}
-	return nil
-}
-
-func (a *Analysis) summarise() {
-	s := &a.Summary
-	if st := a.Log.Start; st != nil {
-		s.Scenario = st.Scenario
-	}
-	s.Reason = a.Log.Reason()
-	s.Truncated = a.Log.Truncated
-	if a.Log.End != nil {
-		s.DurationMs = Ms(a.Log.End.T)
-	} else {
-		s.DurationMs = Ms(a.End)
-	}
-	var e2e, redeliv []float64
-	for _, m := range a.Messages {
-		if m.AckErr != "" {
-			s.PublishErrors++
-		}
-		if !m.Acked {
-			continue
-		}
-		s.Published++
-		first := m.FirstDone()
-		if first == nil {
-			s.Lost++
-			continue
-		}
-		s.Processed++
-		if duplicated(m) {
-			s.Duplicates++
-		}
-		e2e = append(e2e, Ms(first.T-m.PublishT))
-		if first.Delivery >= 0 && m.Deliveries[first.Delivery].Redelivered {
-			redeliv = append(redeliv, Ms(m.Deliveries[first.Delivery].T-m.PublishT))
-		}
-	}
-	s.EndToEndMs = NewQuantiles(e2e)
-	s.RedeliveryDelayMs = NewQuantiles(redeliv)
-	s.OutOfOrder, a.Inversions = outOfOrder(a.Messages)
-	s.ZombieWindows = []ZombieWindow{}
-	for _, d := range a.Deaths {
-		z := ZombieWindow{Member: d.Member, Death: d.Kind, AtMs: Ms(d.T)}
-		if d.Removed >= 0 {
-			z.Ms = ptr(Ms(d.Removed - d.T))
-		}
-		s.ZombieWindows = append(s.ZombieWindows, z)
-	}
-}
-
-// duplicated reports whether one group finished the id twice or more.
-func duplicated(m *Message) bool {
-	seen := map[string]bool{}
-	for _, d := range m.Dones {
-		if seen[d.Group] {
-			return true
-		}
-		seen[d.Group] = true
-	}
-	return false
 }
 
 // String is a short human description of the message, e.g. "#17 (pub-k3 v4)".

@@ -11,13 +11,16 @@ type Inversion struct {
 }
 
 type doneEntry struct {
-	t   int64
-	idx int // publish order, the tie breaker
-	m   *Message
+	t    int64
+	idx  int // publish order, the tie breaker
+	m    *Message
+	done int // index in m.Dones
 }
 
-// outOfOrder counts inversions over the first done of each id, per group and key.
-func outOfOrder(msgs []*Message) (OutOfOrder, []Inversion) {
+// outOfOrder counts inversions over the first done of each id, per group and
+// key: the totals, each group's figures, and the pairs (capped). It marks
+// every first done that came after a higher version as Late.
+func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion) {
 	type gk struct{ g, k string }
 	lists := map[gk][]doneEntry{}
 	var order []gk
@@ -26,7 +29,7 @@ func outOfOrder(msgs []*Message) (OutOfOrder, []Inversion) {
 			continue
 		}
 		seen := map[string]bool{}
-		for _, d := range m.Dones {
+		for di, d := range m.Dones {
 			if seen[d.Group] {
 				continue
 			}
@@ -35,10 +38,11 @@ func outOfOrder(msgs []*Message) (OutOfOrder, []Inversion) {
 			if _, ok := lists[k]; !ok {
 				order = append(order, k)
 			}
-			lists[k] = append(lists[k], doneEntry{t: d.T, idx: i, m: m})
+			lists[k] = append(lists[k], doneEntry{t: d.T, idx: i, m: m, done: di})
 		}
 	}
 	var res OutOfOrder
+	perGroup := map[string]OutOfOrder{}
 	var pairs []Inversion
 	for _, k := range order {
 		l := lists[k]
@@ -56,6 +60,9 @@ func outOfOrder(msgs []*Message) (OutOfOrder, []Inversion) {
 		n := 0
 		for j, c := range before {
 			n += c
+			if c > 0 {
+				l[j].m.Dones[l[j].done].Late = true
+			}
 			// List the pairs ending at j while under the cap: scan back for
 			// the c earlier entries with a higher version.
 			for i := j - 1; c > 0 && i >= 0 && len(pairs) < MaxPairs; i-- {
@@ -65,13 +72,19 @@ func outOfOrder(msgs []*Message) (OutOfOrder, []Inversion) {
 				}
 			}
 		}
+		g := perGroup[k.g]
 		if n > 0 {
 			res.Inversions += n
 			res.KeysAffected++
+			g.Inversions += n
+			g.KeysAffected++
 		}
-		res.MaxDisplacement = max(res.MaxDisplacement, maxDisplacement(vers))
+		disp := maxDisplacement(vers)
+		res.MaxDisplacement = max(res.MaxDisplacement, disp)
+		g.MaxDisplacement = max(g.MaxDisplacement, disp)
+		perGroup[k.g] = g
 	}
-	return res, pairs
+	return res, perGroup, pairs
 }
 
 // greaterBefore returns, for each position, how many earlier values are

@@ -3,6 +3,7 @@ package analyze
 import (
 	"time"
 
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/scenario"
 )
@@ -14,34 +15,15 @@ type Settings struct {
 	Description string
 	Heartbeat   Heartbeat
 	Groups      map[string]GroupSettings
+	// Order lists the groups in file order.
+	Order []string
+	// Expect is what the scenario says the run must show.
+	Expect []scenario.Expectation
 }
 
-// Heartbeat is the server's client heartbeat configuration.
-type Heartbeat struct {
-	Interval, Timeout time.Duration
-	FailCount         int
-}
-
-// RemovalWindow is when the server drops a member whose connection closed:
-// between F·I and (F+1)·I after its death.
-func (h Heartbeat) RemovalWindow() (lo, hi time.Duration) {
-	return time.Duration(h.FailCount) * h.Interval, time.Duration(h.FailCount+1) * h.Interval
-}
-
-// RemovalWindowFor is when the server drops a member after a death of the
-// given kind: a closed connection (forced) fails each heartbeat at once,
-// F·I to (F+1)·I; a frozen one (hang) makes each wait its timeout,
-// F·(I+T) to (F+1)·(I+T). A graceful Close() is immediate: 0, 0.
-func (h Heartbeat) RemovalWindowFor(kind string) (lo, hi time.Duration) {
-	switch kind {
-	case history.DeathGraceful:
-		return 0, 0
-	case history.DeathHang:
-		p := h.Interval + h.Timeout
-		return time.Duration(h.FailCount) * p, time.Duration(h.FailCount+1) * p
-	}
-	return h.RemovalWindow()
-}
+// Heartbeat is the server's client heartbeat configuration; the death
+// table predicts removals from it.
+type Heartbeat = death.Heartbeat
 
 // GroupSettings are one queue group's subscription options.
 type GroupSettings struct {
@@ -67,10 +49,12 @@ func ReadSettings(start *history.Event) Settings {
 	s := Settings{
 		Known:       true,
 		Description: sc.Description,
-		Heartbeat:   Heartbeat(sc.Server.Heartbeat),
+		Heartbeat:   sc.Server.Heartbeat,
 		Groups:      map[string]GroupSettings{},
+		Expect:      sc.Expect,
 	}
 	for _, l := range sc.Listeners {
+		s.Order = append(s.Order, l.Group)
 		s.Groups[l.Group] = GroupSettings{
 			Channel: l.Channel, Members: l.Members, Durable: l.Durable, AckWait: l.AckWait,
 			MaxInflight: l.MaxInflight, ProcessTime: l.ProcessTime.String(), Start: l.Start,
@@ -81,3 +65,13 @@ func ReadSettings(start *history.Event) Settings {
 
 // AckWait is the group's AckWait, or 0 when unknown.
 func (s Settings) AckWait(group string) time.Duration { return s.Groups[group].AckWait }
+
+// Removal is the predicted window between a death of kind k and the
+// server's removal of the member, from the run's settings; ok is false when
+// the settings are unknown or cannot say.
+func (s Settings) Removal(k death.Kind) (death.Window, bool) {
+	if !s.Known {
+		return death.Window{}, false
+	}
+	return k.Removal(s.Heartbeat)
+}

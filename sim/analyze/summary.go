@@ -13,11 +13,29 @@ import (
 // SummaryFile is summary.json's name inside a scenario folder.
 const SummaryFile = "summary.json"
 
-// Summary is summary.json. Field names are a contract (see DESIGN.md).
+// Summary is summary.json. Field names are a contract that outside checks
+// rely on (README.md, "summary.json"): extend them, never rename them.
 type Summary struct {
 	Scenario string `json:"scenario"`
 	Reason   string `json:"reason"`
 
+	Figures
+	ZombieWindows []ZombieWindow `json:"zombie_windows"`
+	// Groups holds each queue group's own figures, by group name.
+	Groups map[string]*GroupSummary `json:"groups"`
+	// Expectations are the scenario's `expect:` entries, checked.
+	Expectations []ExpectationResult `json:"expectations,omitempty"`
+
+	// Extensions beyond the contract.
+	PublishErrors int     `json:"publish_errors"`
+	AckErrors     int     `json:"ack_errors"`
+	DurationMs    float64 `json:"duration_ms"`
+	Truncated     bool    `json:"truncated,omitempty"`
+}
+
+// Figures are the counts and timings summary.json holds at the top level
+// and for each queue group.
+type Figures struct {
 	Published   int `json:"published"`
 	Delivered   int `json:"delivered"`
 	Redelivered int `json:"redelivered"`
@@ -25,16 +43,9 @@ type Summary struct {
 	Duplicates  int `json:"duplicates"`
 	Lost        int `json:"lost"`
 
-	OutOfOrder        OutOfOrder     `json:"out_of_order"`
-	RedeliveryDelayMs Quantiles      `json:"redelivery_delay_ms"`
-	EndToEndMs        Quantiles      `json:"end_to_end_ms"`
-	ZombieWindows     []ZombieWindow `json:"zombie_windows"`
-
-	// Extensions beyond the contract.
-	PublishErrors int     `json:"publish_errors"`
-	AckErrors     int     `json:"ack_errors"`
-	DurationMs    float64 `json:"duration_ms"`
-	Truncated     bool    `json:"truncated,omitempty"`
+	OutOfOrder        OutOfOrder `json:"out_of_order"`
+	RedeliveryDelayMs Quantiles  `json:"redelivery_delay_ms"`
+	EndToEndMs        Quantiles  `json:"end_to_end_ms"`
 }
 
 // OutOfOrder measures reordering over the first done of each id, per key
@@ -60,6 +71,15 @@ type ZombieWindow struct {
 	Death  string   `json:"death"`
 	AtMs   float64  `json:"at_ms"`
 	Ms     *float64 `json:"ms"`
+	// PredictedMs is the death table's window for the run's settings; nil
+	// when the history does not carry them.
+	PredictedMs *Bounds `json:"predicted_ms"`
+}
+
+// Bounds is a predicted range in milliseconds.
+type Bounds struct {
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
 }
 
 // NewQuantiles computes nearest-rank p50/p90/p99/max of values in ms.

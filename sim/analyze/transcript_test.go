@@ -121,8 +121,27 @@ func checkInvariants(t *testing.T, a *Analysis) {
 	if s.Processed+s.Lost != s.Published {
 		t.Errorf("processed %d + lost %d != published %d", s.Processed, s.Lost, s.Published)
 	}
-	if s.Duplicates > s.Processed || s.Redelivered > s.Delivered {
-		t.Errorf("duplicates %d > processed %d or redelivered %d > delivered %d", s.Duplicates, s.Processed, s.Redelivered, s.Delivered)
+	if s.Redelivered > s.Delivered {
+		t.Errorf("redelivered %d > delivered %d", s.Redelivered, s.Delivered)
+	}
+	// Several groups: the top level is the sum or the intersection of the
+	// groups' figures; one group: the top level is the group.
+	dups, delivered, inversions := 0, 0, 0
+	for g, gs := range s.Groups {
+		if gs.Processed+gs.Lost != gs.Published || gs.Duplicates > gs.Processed || gs.Processed < s.Processed && gs.Channel == onlyChannel(a) {
+			t.Errorf("group %s: %+v against top level processed %d", g, *gs, s.Processed)
+		}
+		dups, delivered, inversions = dups+gs.Duplicates, delivered+gs.Delivered, inversions+gs.OutOfOrder.Inversions
+	}
+	if dups != s.Duplicates || delivered != s.Delivered || inversions != s.OutOfOrder.Inversions {
+		t.Errorf("sums over groups: duplicates %d, delivered %d, inversions %d; top level %d, %d, %d", dups, delivered, inversions, s.Duplicates, s.Delivered, s.OutOfOrder.Inversions)
+	}
+	if len(s.Groups) == 1 {
+		for _, gs := range s.Groups {
+			if gs.Processed != s.Processed || gs.Lost != s.Lost || gs.OutOfOrder != s.OutOfOrder || gs.EndToEndMs.Count != s.EndToEndMs.Count {
+				t.Errorf("one group %+v differs from the top level %+v", *gs, s)
+			}
+		}
 	}
 	if s.EndToEndMs.Count != s.Processed {
 		t.Errorf("end_to_end count %d != processed %d", s.EndToEndMs.Count, s.Processed)
@@ -167,7 +186,12 @@ func details(name string, a *Analysis) []byte {
 		if d.Restart >= 0 {
 			restart = ms(d.Restart)
 		}
-		fmt.Fprintf(&b, "  %s (%s) %s at %s, client %s: removed %s, restart %s\n", d.Member, d.Group, d.Kind, ms(d.T), d.Client, removed, restart)
+		pred := "unknown"
+		if d.Predicted != nil {
+			pred = fmt.Sprintf("%s..%s", ms(int64(d.Predicted.Min)), ms(int64(d.Predicted.Max)))
+		}
+		fmt.Fprintf(&b, "  %s (%s) %s at %s, client %s: removed %s (predicted %s), restart %s\n", d.Member, d.Group, d.Kind, ms(d.T), d.Client, removed, pred, restart)
+		fmt.Fprintf(&b, "    held %s; sent while dead %s\n", ids(d.Held), ids(d.Sent))
 	}
 	fmt.Fprintf(&b, "members:\n")
 	for _, m := range a.Members {
@@ -179,7 +203,7 @@ func details(name string, a *Analysis) []byte {
 			}
 			death := ""
 			if s.Death != "" {
-				death = " " + s.Death
+				death = " " + string(s.Death)
 			}
 			fmt.Fprintf(&b, " [%s %s..%s%s]", s.Client, ms(s.Up), down, death)
 		}
@@ -199,10 +223,20 @@ func details(name string, a *Analysis) []byte {
 			ack = "no ack"
 		}
 		fmt.Fprintf(&b, "  %s %s v%d published %s, %s\n", m.ID, m.Key, m.Ver, ms(m.PublishT), ack)
+		for _, u := range m.Unseen {
+			re := ""
+			if u.Redelivered {
+				re = " (resend)"
+			}
+			fmt.Fprintf(&b, "    unseen send %s to dead %s%s\n", ms(u.T), u.Death.Member, re)
+		}
 		for _, d := range m.Deliveries {
 			cause := ""
 			if d.Cause != "" {
 				cause = " cause " + d.Cause
+			}
+			if d.After != nil {
+				cause += fmt.Sprintf(" after %s's %s death", d.After.Member, d.After.Kind)
 			}
 			fmt.Fprintf(&b, "    deliver %s %s r%d%s\n", ms(d.T), d.Member, d.Redeliveries, cause)
 		}
@@ -218,6 +252,9 @@ func details(name string, a *Analysis) []byte {
 			if d.AckErr != "" {
 				ackErr = ", ack error " + d.AckErr
 			}
+			if d.Late {
+				ackErr += ", late"
+			}
 			fmt.Fprintf(&b, "   %sdone %s %s (%s) r%d %s%s\n", mark, ms(d.T), d.Member, d.Group, d.Redeliveries, from, ackErr)
 		}
 	}
@@ -226,4 +263,27 @@ func details(name string, a *Analysis) []byte {
 		fmt.Fprintf(&b, "  %s %s: %s v%d done %s before %s v%d done %s\n", p.Group, p.Key, p.Early.ID, p.Early.Ver, ms(p.EarlyT), p.Late.ID, p.Late.Ver, ms(p.LateT))
 	}
 	return b.Bytes()
+}
+
+func ids(ms []*Message) string {
+	if len(ms) == 0 {
+		return "none"
+	}
+	s := make([]string, len(ms))
+	for i, m := range ms {
+		s[i] = m.ID
+	}
+	return strings.Join(s, " ")
+}
+
+// onlyChannel is the channel of every message, or "" when there are several.
+func onlyChannel(a *Analysis) string {
+	c := ""
+	for _, m := range a.Messages {
+		if c != "" && m.Channel != c {
+			return ""
+		}
+		c = m.Channel
+	}
+	return c
 }

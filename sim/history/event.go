@@ -3,7 +3,11 @@
 // The file is the single source of truth for summaries, charts and reports.
 package history
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/stansim/stansim/sim/death"
+)
 
 // FormatVersion is written into run_start; readers reject newer formats.
 const FormatVersion = 1
@@ -30,13 +34,9 @@ const (
 	ReasonDone        = "done"
 	ReasonTimeout     = "timeout"
 	ReasonInterrupted = "interrupted"
-)
-
-// Death kinds.
-const (
-	DeathForced   = "forced"
-	DeathGraceful = "graceful"
-	DeathHang     = "hang"
+	// ReasonFailed: the run could not take place (a member or publisher
+	// could not connect); the command exits 1, not 130.
+	ReasonFailed = "failed"
 )
 
 // Event is one history line. Only the fields of its kind are set; the rest
@@ -63,14 +63,14 @@ type Event struct {
 	Err     string `json:"err,omitempty"`
 
 	// deliver, done, fault, member_up, member_down
-	Member       string `json:"member,omitempty"`
-	Group        string `json:"group,omitempty"`
-	Seq          uint64 `json:"seq,omitempty"`
-	Redelivered  *bool  `json:"redelivered,omitempty"`
-	Redeliveries *int   `json:"redeliveries,omitempty"`
-	AckErr       string `json:"ack_err,omitempty"`
-	Death        string `json:"death,omitempty"`
-	Client       string `json:"client,omitempty"`
+	Member       string     `json:"member,omitempty"`
+	Group        string     `json:"group,omitempty"`
+	Seq          uint64     `json:"seq,omitempty"`
+	Redelivered  *bool      `json:"redelivered,omitempty"`
+	Redeliveries *int       `json:"redeliveries,omitempty"`
+	AckErr       string     `json:"ack_err,omitempty"`
+	Death        death.Kind `json:"death,omitempty"`
+	Client       string     `json:"client,omitempty"`
 
 	// server_view
 	Clients []string `json:"clients,omitempty"`

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/stansim/stansim/sim/death"
 )
 
 func TestReadSortsStablyByT(t *testing.T) {
@@ -122,7 +124,7 @@ func TestRoundTrip(t *testing.T) {
 		{T: 2, Ev: KindPublishAck, ID: "p-1", Err: "nats: timeout"},
 		{T: 3, Ev: KindDeliver, Member: "g-1", Group: "g", Seq: 1, ID: "p-1", Key: "p-k1", Ver: 1, Redelivered: Bool(false), Redeliveries: Int(0)},
 		{T: 4, Ev: KindDone, Member: "g-1", Group: "g", Seq: 1, ID: "p-1", Key: "p-k1", Ver: 1, Redeliveries: Int(0), AckErr: "x"},
-		{T: 5, Ev: KindFault, Member: "g-1", Group: "g", Death: DeathForced, Client: "g-1-r0"},
+		{T: 5, Ev: KindFault, Member: "g-1", Group: "g", Death: death.Forced, Client: "g-1-r0"},
 		{T: 6, Ev: KindServerView, Clients: []string{"a"}, Subs: []Sub{{Channel: "c", Group: "g", Client: "a", Pending: 2, LastSent: 7}}},
 		{T: 7, Ev: KindServerView, ViewErr: "refused"},
 		{T: 8, Ev: KindRunEnd, Reason: ReasonDone},

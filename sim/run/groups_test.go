@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/simtest"
 )
 
@@ -65,6 +66,55 @@ faults: [{at: 800ms, member: g-1, death: graceful, restart_after: 1500ms}]
 						}
 					}
 				}
+			}
+		})
+	}
+}
+
+// Two groups read one channel, a fast one and a slow one. The run ends only
+// when both have done every message; when the slow one cannot finish within
+// duration, its losses show in its own figures and at the top level.
+func TestRunWaitsForEveryGroup(t *testing.T) {
+	t.Parallel()
+	const body = `
+publishers: [{name: p, channel: c, count: 40, rate: 40, keys: 4}]
+listeners:
+  - {group: fast, channel: c, members: 1, process_time: 1ms}
+  - {group: slow, channel: c, members: 1, process_time: 60ms}
+`
+	cases := []struct {
+		name, duration string
+		finish         bool
+	}{
+		{"slow-finishes", "10s", true},
+		{"slow-cut-short", "1500ms", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			a := simtest.Run(t, "name: "+c.name+"\nduration: "+c.duration+body)
+			s := a.Summary
+			fast, slow := s.Groups["fast"], s.Groups["slow"]
+			if fast == nil || slow == nil {
+				t.Fatalf("groups %v: want fast and slow", s.Groups)
+			}
+			if s.Published != 40 || fast.Published != 40 || slow.Published != 40 {
+				t.Fatalf("published %d (fast %d, slow %d), want 40 each", s.Published, fast.Published, slow.Published)
+			}
+			if fast.Processed != 40 {
+				t.Errorf("fast processed %d, want 40", fast.Processed)
+			}
+			if c.finish {
+				if s.Reason != history.ReasonDone || slow.Processed != 40 || s.Processed != 40 || s.Lost != 0 {
+					t.Errorf("reason %s, slow processed %d, top processed %d lost %d: want done, 40, 40, 0", s.Reason, slow.Processed, s.Processed, s.Lost)
+				}
+				return
+			}
+			if s.Reason != history.ReasonTimeout || slow.Lost == 0 {
+				t.Fatalf("reason %s, slow lost %d: want timeout and losses (60ms x 40 > 1.5s)", s.Reason, slow.Lost)
+			}
+			if s.Lost != slow.Lost || s.Processed != slow.Processed || slow.Processed+slow.Lost != 40 {
+				t.Errorf("top processed %d lost %d; slow processed %d lost %d: the top level must count the slow group's losses", s.Processed, s.Lost, slow.Processed, slow.Lost)
 			}
 		})
 	}

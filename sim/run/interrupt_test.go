@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/run"
 	"github.com/stansim/stansim/sim/simtest"
 )
 
@@ -37,5 +38,34 @@ faults: [{at: 500ms, member: g-1, death: forced}]
 	s := a.Summary
 	if s.Reason != history.ReasonInterrupted || s.Published == 0 || s.Processed+s.Lost != s.Published {
 		t.Errorf("summary %+v: want interrupted, some published, processed+lost = published", s)
+	}
+}
+
+// A run whose actors cannot connect did not take place: it ends "failed"
+// with the error (the command exits 1), not "interrupted" (130). Here the
+// publisher's client id (pub-<name>) is a member's (pub-1-r0), so the
+// server refuses the second connection.
+func TestCouldNotStartIsAFailure(t *testing.T) {
+	t.Parallel()
+	sc := simtest.Scenario(t, `
+name: clash
+duration: 5s
+publishers: [{name: 1-r0, channel: c, count: 5, rate: 50}]
+listeners: [{group: pub, channel: c, members: 1}]
+`)
+	dir := t.TempDir()
+	res, err := run.Run(context.Background(), sc, dir, run.Options{NoServerLog: true})
+	if err == nil {
+		t.Fatal("run succeeded; want a connect error")
+	}
+	if res == nil || res.Reason != history.ReasonFailed {
+		t.Fatalf("result %+v, want reason %q", res, history.ReasonFailed)
+	}
+	l, rerr := history.ReadFile(res.History)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if l.Reason() != history.ReasonFailed {
+		t.Errorf("history reason %q, want %q", l.Reason(), history.ReasonFailed)
 	}
 }

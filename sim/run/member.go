@@ -8,9 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/stan.go"
-
+	"github.com/stansim/stansim/sim/broker"
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/scenario"
 )
@@ -30,17 +29,14 @@ type member struct {
 // its done line happen before the death or neither happens.
 type life struct {
 	client string
-	nc     *nats.Conn
-	sc     stan.Conn
-	dialer *freezableDialer
+	conn   broker.Member
 	rng    *rand.Rand // used only by the subscription's handler goroutine
 
 	mu     sync.Mutex
 	dead   bool
 	died   chan struct{}
-	closed bool // the stan connection has been released
-	frozen bool // its socket was frozen (hang)
-	queue  []*stan.Msg
+	frozen bool // hung: may be resumed
+	queue  []broker.Msg
 	ready  chan struct{} // signalled when queue grows
 }
 
@@ -51,46 +47,25 @@ type payload struct {
 	Ver int    `json:"ver"`
 }
 
-// connect starts a new life of the member: its own NATS connection, a
-// streaming connection over it, and the queue subscription.
+// connect starts a new life of the member: its own connection to the
+// broker and the queue subscription.
 func (m *member) connect() (*life, error) {
 	e := m.e
 	l := &life{
 		client: fmt.Sprintf("%s-r%d", m.name, m.lives),
 		died:   make(chan struct{}),
 		ready:  make(chan struct{}, 1),
-		dialer: &freezableDialer{},
 		rng:    rand.New(rand.NewPCG(uint64(e.sc.Seed), seedOf(m.name, m.lives))),
 	}
 	m.lives++
-	nc, err := nats.Connect(e.srv.URL(), nats.Name(l.client), nats.NoReconnect(), nats.SetCustomDialer(l.dialer))
-	if err != nil {
-		return nil, fmt.Errorf("member %s: connect: %w", m.name, err)
-	}
-	l.nc = nc
-	sc, err := stan.Connect(e.clusterID, l.client, stan.NatsConn(nc))
-	if err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("member %s: stan connect: %w", m.name, err)
-	}
-	l.sc = sc
 	ls := m.listener
-	opts := []stan.SubscriptionOption{
-		stan.SetManualAckMode(),
-		stan.AckWait(ls.AckWait),
-		stan.MaxInflight(ls.MaxInflight),
+	sub := broker.Sub{Channel: ls.Channel, Group: ls.Group, Durable: ls.Durable, AckWait: ls.AckWait,
+		MaxInflight: ls.MaxInflight, StartAll: ls.Start == scenario.StartAll}
+	conn, err := e.b.Member(l.client, sub, func(msg broker.Msg) { m.handle(l, msg) })
+	if err != nil {
+		return nil, fmt.Errorf("member %s: %w", m.name, err)
 	}
-	if ls.Durable != "" {
-		opts = append(opts, stan.DurableName(ls.Durable))
-	}
-	if ls.Start == scenario.StartAll {
-		opts = append(opts, stan.DeliverAllAvailable())
-	}
-	if _, err := sc.QueueSubscribe(ls.Channel, ls.Group, func(msg *stan.Msg) { m.handle(l, msg) }, opts...); err != nil {
-		_ = sc.Close()
-		nc.Close()
-		return nil, fmt.Errorf("member %s: subscribe to %q as group %q: %w", m.name, ls.Channel, ls.Group, err)
-	}
+	l.conn = conn
 	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: ls.Group, Client: l.client})
 	go m.work(l)
 	return l, nil
@@ -99,19 +74,19 @@ func (m *member) connect() (*life, error) {
 // handle records the delivery the moment the client library hands it over
 // and queues it for the worker: the queue is the member's client buffer, so
 // a slow member's backlog shows as time between deliver and done.
-func (m *member) handle(l *life, msg *stan.Msg) {
+func (m *member) handle(l *life, msg broker.Msg) {
 	now := time.Now()
 	var p payload
-	_ = json.Unmarshal(msg.Data, &p)
+	_ = json.Unmarshal(msg.Data(), &p)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.dead {
 		return
 	}
 	m.e.rec.Record(now, history.Event{
-		Ev: history.KindDeliver, Member: m.name, Group: m.listener.Group, Seq: msg.Sequence,
+		Ev: history.KindDeliver, Member: m.name, Group: m.listener.Group, Seq: msg.Seq(),
 		ID: p.ID, Key: p.Key, Ver: p.Ver,
-		Redelivered: history.Bool(msg.Redelivered), Redeliveries: history.Int(int(msg.RedeliveryCount)),
+		Redelivered: history.Bool(msg.Redelivered()), Redeliveries: history.Int(msg.Redeliveries()),
 	})
 	l.queue = append(l.queue, msg)
 	select {
@@ -126,12 +101,12 @@ func (m *member) work(l *life) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
+		// The message stays queued until it is done: a frozen member
+		// resumes with it, and a queue that is not empty is work pending.
 		l.mu.Lock()
-		var msg *stan.Msg
+		var msg broker.Msg
 		if len(l.queue) > 0 {
 			msg = l.queue[0]
-			l.queue[0] = nil
-			l.queue = l.queue[1:]
 		}
 		l.mu.Unlock()
 		if msg == nil {
@@ -157,52 +132,67 @@ func (m *member) work(l *life) {
 }
 
 // finish acks the message and records done, unless the member died first.
-func (m *member) finish(l *life, msg *stan.Msg) bool {
+func (m *member) finish(l *life, msg broker.Msg) bool {
 	var p payload
-	_ = json.Unmarshal(msg.Data, &p)
+	_ = json.Unmarshal(msg.Data(), &p)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.dead {
 		return false
 	}
 	ev := history.Event{
-		Ev: history.KindDone, Member: m.name, Group: m.listener.Group, Seq: msg.Sequence,
-		ID: p.ID, Key: p.Key, Ver: p.Ver, Redeliveries: history.Int(int(msg.RedeliveryCount)),
+		Ev: history.KindDone, Member: m.name, Group: m.listener.Group, Seq: msg.Seq(),
+		ID: p.ID, Key: p.Key, Ver: p.Ver, Redeliveries: history.Int(msg.Redeliveries()),
 	}
 	if err := msg.Ack(); err != nil {
 		ev.AckErr = err.Error()
 	}
 	m.e.rec.Record(time.Now(), ev)
+	l.queue[0] = nil
+	l.queue = l.queue[1:]
 	if ev.AckErr == "" {
-		m.e.track.done(p.ID)
+		m.e.track.done(m.listener.Group, p.ID)
 	}
 	return true
 }
 
-// kill ends the life as the given death: graceful calls Close() as a
-// SIGTERM handler would; forced closes only the member's own NATS
-// connection (SIGKILL), so the server keeps the client until heartbeats
-// fail; hang freezes the connection (SIGSTOP): it stays open and silent, so
-// each heartbeat waits its timeout.
-func (m *member) kill(l *life, death string) {
+// kill ends the life as the given death: the member records nothing more,
+// then the broker carries out the death table's effect on its connection.
+func (m *member) kill(l *life, kind death.Kind) {
 	e := m.e
+	effect := kind.Info().Effect
 	l.mu.Lock()
 	l.dead = true
+	l.frozen = effect == death.EffectFreeze
 	close(l.died)
-	e.rec.Record(time.Now(), history.Event{Ev: history.KindFault, Member: m.name, Group: m.listener.Group, Death: death, Client: l.client})
+	e.rec.Record(time.Now(), history.Event{Ev: history.KindFault, Member: m.name, Group: m.listener.Group, Death: kind, Client: l.client})
 	l.mu.Unlock()
-	switch death {
-	case history.DeathGraceful:
-		l.release()
-	case history.DeathHang:
-		l.mu.Lock()
-		l.frozen = true
+	l.conn.Die(effect)
+	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client, Death: kind})
+}
+
+// resume thaws a frozen life (SIGCONT): the same client goes on with what
+// it had buffered, as a stopped process does when continued; the server may
+// have dropped it meanwhile.
+func (m *member) resume(l *life) {
+	l.mu.Lock()
+	if !l.frozen {
 		l.mu.Unlock()
-		l.dialer.freeze()
-	default:
-		l.nc.Close()
+		return
 	}
-	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client, Death: death})
+	l.frozen, l.dead = false, false
+	l.died = make(chan struct{})
+	m.e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: m.listener.Group, Client: l.client})
+	l.mu.Unlock()
+	l.conn.Thaw()
+	go m.work(l)
+}
+
+// busy reports whether a live life still has messages to process.
+func (l *life) busy() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.dead && len(l.queue) > 0
 }
 
 // stop closes a live member at the end of the run.
@@ -214,29 +204,10 @@ func (m *member) stop(l *life) {
 		close(l.died)
 	}
 	l.mu.Unlock()
-	l.release()
+	l.conn.Release()
 	if !wasDead {
 		m.e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client})
 	}
-}
-
-// release closes the streaming and NATS connections once. After a forced
-// death or a hang it only stops the client's timers: its socket is gone.
-func (l *life) release() {
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
-		return
-	}
-	l.closed = true
-	frozen := l.frozen
-	l.mu.Unlock()
-	if frozen {
-		// A frozen socket would block the goodbye: close it first.
-		l.dialer.close()
-	}
-	_ = l.sc.Close()
-	l.nc.Close()
 }
 
 // seedOf derives a member life's random stream from its name, so the

@@ -2,10 +2,12 @@ package run_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/simtest"
 )
@@ -109,8 +111,8 @@ faults: [{at: 600ms, member: g-1, death: graceful}]
 func TestRemovalFollowsHeartbeats(t *testing.T) {
 	const sample = 20 * time.Millisecond
 	hb := analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2}
-	for _, death := range []string{history.DeathForced, history.DeathHang} {
-		t.Run(death, func(t *testing.T) {
+	for _, kind := range []death.Kind{death.Forced, death.Hang} {
+		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
 			a := simtest.Run(t, fmt.Sprintf(`
 name: %s
@@ -120,17 +122,25 @@ server: {heartbeat: {interval: %v, timeout: %v, fail_count: %d}}
 publishers: [{name: p, channel: c, count: 40, rate: 20, keys: 2}]
 listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 120ms}]
 faults: [{at: 700ms, member: g-1, death: %s}]
-`, death, sample, hb.Interval, hb.Timeout, hb.FailCount, death))
+`, kind, sample, hb.Interval, hb.Timeout, hb.FailCount, kind))
 			d := onlyDeath(t, a)
-			if d.Kind != death {
-				t.Fatalf("death kind %q, want %q", d.Kind, death)
+			if d.Kind != kind {
+				t.Fatalf("death kind %q, want %q", d.Kind, kind)
 			}
 			if d.Removed < 0 {
 				t.Fatal("the server still listed g-1 at the end")
 			}
-			lo, hi := hb.RemovalWindowFor(death)
-			if err := simtest.Within("zombie window", ns(d.Removed-d.T), lo-sample, hi+sample+schedMargin); err != nil {
+			w, _ := kind.Removal(hb)
+			if d.Predicted == nil || *d.Predicted != w {
+				t.Errorf("predicted %v, want %v from the death table", d.Predicted, w)
+			}
+			if err := simtest.Within("zombie window", ns(d.Removed-d.T), w.Min-sample, w.Max+sample+schedMargin); err != nil {
 				t.Error(err)
+			}
+			for _, m := range d.Held {
+				if !slices.Contains(heldBy(a, "g-1", d.T), m) {
+					t.Errorf("analysis says g-1 held %s; the recount does not", m)
+				}
 			}
 			held := heldBy(a, "g-1", d.T)
 			if len(held) == 0 {
@@ -251,4 +261,42 @@ func bruteInversions(evs []history.Event) int {
 		}
 	}
 	return n
+}
+
+// A hung member resumed after the server dropped it goes on with what it
+// had buffered (SIGCONT): the messages the group handed to another member
+// meanwhile are done twice, and the history shows it alive again.
+func TestResumedHangDoesHeldMessagesTwice(t *testing.T) {
+	t.Parallel()
+	a := simtest.Run(t, `
+name: resumed-hang
+duration: 15s
+sample_interval: 20ms
+server: {heartbeat: {interval: 250ms, timeout: 250ms, fail_count: 2}}
+publishers: [{name: p, channel: c, count: 40, rate: 20, keys: 2}]
+listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 120ms}]
+faults: [{at: 700ms, member: g-1, death: hang, resume_after: 2500ms}]
+`)
+	d := onlyDeath(t, a)
+	if d.Kind != death.Hang || d.Removed < 0 || d.Removed > d.T+int64(2500*time.Millisecond) {
+		t.Fatalf("death %+v: want a hang the server dropped before the resume", d)
+	}
+	if want := d.T + int64(2500*time.Millisecond); d.Restart < want-int64(schedMargin) || d.Restart > want+int64(schedMargin) {
+		t.Errorf("resumed at %v, want about %v", ns(d.Restart), ns(want))
+	}
+	if len(d.Held) == 0 {
+		t.Fatal("g-1 held nothing when it hung")
+	}
+	twice := 0
+	for _, m := range d.Held {
+		if m.DoneCount("g") >= 2 {
+			twice++
+			if !slices.ContainsFunc(m.Dones, func(dn analyze.Done) bool { return dn.Member == "g-1" && dn.T >= d.Restart }) {
+				t.Errorf("%s: dones %+v, want one by g-1 after the resume", m, m.Dones)
+			}
+		}
+	}
+	if twice == 0 || a.Summary.Duplicates < twice {
+		t.Errorf("%d held messages done twice, duplicates %d: want the resumed member to redo what the group handed off", twice, a.Summary.Duplicates)
+	}
 }

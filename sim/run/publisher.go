@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/stan.go"
-
+	"github.com/stansim/stansim/sim/broker"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/scenario"
 )
@@ -15,17 +14,17 @@ import (
 // publisher publishes one scenario publisher's messages, evenly spaced,
 // with async publishes whose acks are recorded as they come.
 type publisher struct {
-	e  *engine
-	p  scenario.Publisher
-	sc stan.Conn
+	e    *engine
+	p    scenario.Publisher
+	conn broker.Publisher
 }
 
 func (e *engine) connectPublisher(p scenario.Publisher) (*publisher, error) {
-	sc, err := stan.Connect(e.clusterID, "pub-"+p.Name, stan.NatsURL(e.srv.URL()))
+	conn, err := e.b.Publisher("pub-" + p.Name)
 	if err != nil {
-		return nil, fmt.Errorf("publisher %s: connect: %w", p.Name, err)
+		return nil, fmt.Errorf("publisher %s: %w", p.Name, err)
 	}
-	return &publisher{e: e, p: p, sc: sc}, nil
+	return &publisher{e: e, p: p, conn: conn}, nil
 }
 
 // run publishes until Count messages are out or ctx ends. Message i is due
@@ -51,11 +50,10 @@ func (pb *publisher) run(ctx context.Context, zero time.Time) {
 		vers[k]++
 		msg := payload{ID: fmt.Sprintf("%s-%d", p.Name, i+1), Key: fmt.Sprintf("%s-k%d", p.Name, k+1), Ver: vers[k]}
 		data, _ := json.Marshal(msg)
-		e.track.published(msg.ID)
+		e.track.published(msg.ID, p.Channel)
 		e.rec.Record(time.Now(), history.Event{Ev: history.KindPublish, Pub: p.Name, Channel: p.Channel, Key: msg.Key, Ver: msg.Ver, ID: msg.ID})
 		id := msg.ID
-		_, err := pb.sc.PublishAsync(p.Channel, data, func(_ string, err error) { pb.acked(id, err) })
-		if err != nil {
+		if err := pb.conn.PublishAsync(p.Channel, data, func(err error) { pb.acked(id, err) }); err != nil {
 			pb.acked(id, err)
 		}
 	}

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/stansim/stansim/sim/broker"
+	"github.com/stansim/stansim/sim/broker/stanbroker"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/scenario"
 	"github.com/stansim/stansim/sim/server"
@@ -36,13 +39,12 @@ type Result struct {
 
 // engine is one run's state. Nothing in it is shared with another run.
 type engine struct {
-	sc        *scenario.Scenario
-	dir       string
-	rec       *history.Recorder
-	srv       *server.Server
-	clusterID string
-	track     *tracker
-	samp      *sampler
+	sc    *scenario.Scenario
+	dir   string
+	rec   *history.Recorder
+	b     broker.Broker
+	track *tracker
+	samp  *sampler
 
 	mu      sync.Mutex
 	members map[string]*member
@@ -67,14 +69,14 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 	if err := os.WriteFile(filepath.Join(dir, ScenarioFile), resolved, 0o644); err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
 	}
-	srv, err := server.Start(ctx, server.Config{
+	b, err := stanbroker.Start(ctx, server.Config{
 		Dir: dir, Store: sc.Server.Store, NoLog: opt.NoServerLog,
 		HBInterval: sc.Server.Heartbeat.Interval, HBTimeout: sc.Server.Heartbeat.Timeout, HBFailCount: sc.Server.Heartbeat.FailCount,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
 	}
-	defer srv.Shutdown()
+	defer b.Shutdown()
 
 	histPath := filepath.Join(dir, history.FileName)
 	f, err := os.Create(histPath)
@@ -83,18 +85,22 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 	}
 	defer f.Close()
 	e := &engine{
-		sc: sc, dir: dir, srv: srv, clusterID: server.ClusterID,
+		sc: sc, dir: dir, b: b,
 		rec:     history.NewRecorder(f),
 		members: map[string]*member{},
 	}
 	e.samp = &sampler{e: e, interval: sc.SampleInterval}
 	faultEvents := len(sc.Faults)
 	for _, ft := range sc.Faults {
-		if ft.RestartAfter > 0 {
+		if ft.Back() > 0 {
 			faultEvents++
 		}
 	}
-	e.track = newTracker(len(sc.Publishers), faultEvents)
+	readers := map[string][]string{}
+	for _, l := range sc.Listeners {
+		readers[l.Channel] = append(readers[l.Channel], l.Group)
+	}
+	e.track = newTracker(readers, len(sc.Publishers), faultEvents)
 
 	reason, runErr := e.drive(ctx, resolved, opt)
 	e.shutdown()
@@ -124,7 +130,7 @@ func (e *engine) drive(ctx context.Context, resolved []byte, opt Options) (strin
 			e.order = append(e.order, m)
 			lf, err := m.connect()
 			if err != nil {
-				return history.ReasonInterrupted, err
+				return history.ReasonFailed, err
 			}
 			e.adopt(m, lf)
 		}
@@ -133,13 +139,13 @@ func (e *engine) drive(ctx context.Context, resolved []byte, opt Options) (strin
 	for _, p := range sc.Publishers {
 		pb, err := e.connectPublisher(p)
 		if err != nil {
-			return history.ReasonInterrupted, err
+			return history.ReasonFailed, err
 		}
 		pubs = append(pubs, pb)
 	}
 	defer func() {
 		for _, pb := range pubs {
-			_ = pb.sc.Close()
+			_ = pb.conn.Close()
 		}
 	}()
 
@@ -181,15 +187,27 @@ func (e *engine) drive(ctx context.Context, resolved []byte, opt Options) (strin
 	}
 }
 
-// finished is the run's end test: all messages done, all faults and
-// restarts happened, and the server no longer lists any dead client.
+// finished is the run's end test: all messages done by every group, all
+// faults, restarts and resumes happened, no live member has messages left
+// to process, and the server no longer lists any dead client.
 func (e *engine) finished() bool {
 	if !e.track.complete() {
 		return false
 	}
 	e.mu.Lock()
 	dead, since := append([]string(nil), e.dead...), e.lastDie
+	var live []*life
+	for _, m := range e.order {
+		if m.cur != nil {
+			live = append(live, m.cur)
+		}
+	}
 	e.mu.Unlock()
+	for _, l := range live {
+		if l.busy() { // e.g. a resumed member redoing what it had buffered
+			return false
+		}
+	}
 	return !e.samp.listsAny(dead, since)
 }
 
@@ -212,7 +230,12 @@ func (e *engine) inject(ctx context.Context, zero time.Time, ft scenario.Fault) 
 		e.mu.Unlock()
 	}
 	e.track.faultHappened()
-	if ft.RestartAfter <= 0 || !sleepUntil(ctx, zero.Add(ft.At+ft.RestartAfter)) {
+	if ft.Back() <= 0 || !sleepUntil(ctx, zero.Add(ft.At+ft.Back())) {
+		return
+	}
+	if ft.ResumeAfter > 0 {
+		e.resume(m, lf)
+		e.track.faultHappened()
 		return
 	}
 	nl, err := m.connect()
@@ -222,6 +245,19 @@ func (e *engine) inject(ctx context.Context, zero time.Time, ft scenario.Fault) 
 		e.adopt(m, nl)
 	}
 	e.track.faultHappened()
+}
+
+// resume thaws a hung member's life; the run no longer waits for the
+// server to drop it.
+func (e *engine) resume(m *member, lf *life) {
+	if lf == nil {
+		return
+	}
+	m.resume(lf)
+	e.mu.Lock()
+	m.cur = lf
+	e.dead = slices.DeleteFunc(e.dead, func(c string) bool { return c == lf.client })
+	e.mu.Unlock()
 }
 
 func (e *engine) adopt(m *member, lf *life) {
@@ -250,7 +286,7 @@ func (e *engine) shutdown() {
 			if m, ok := live[lf]; ok {
 				m.stop(lf)
 			} else {
-				lf.release()
+				lf.conn.Release()
 			}
 		})
 	}

@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stansim/stansim/sim/broker"
 	"github.com/stansim/stansim/sim/history"
-	"github.com/stansim/stansim/sim/server"
 )
 
 // sampler records what the server's monitoring endpoint lists, every
@@ -16,7 +16,7 @@ type sampler struct {
 	interval time.Duration
 
 	mu     sync.Mutex
-	latest server.View
+	latest broker.View
 	at     time.Time
 	ok     bool
 }
@@ -26,7 +26,7 @@ func (s *sampler) run(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		start := time.Now()
-		v, err := s.e.srv.Snapshot(ctx)
+		v, err := s.e.b.Snapshot(ctx)
 		if ctx.Err() != nil {
 			return
 		}

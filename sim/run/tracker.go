@@ -3,65 +3,80 @@ package run
 import "sync"
 
 // tracker knows, while the run goes on, whether every published message has
-// been acked by the server and done by a member: the run's "done" test.
+// been acked by the server and done by every group that reads its channel:
+// the run's "done" test. It counts (group, id) pairs, not ids, so a fast
+// group cannot end the run while a slow one is still working.
 type tracker struct {
 	mu         sync.Mutex
-	state      map[string]uint8
+	readers    map[string][]string // channel -> groups reading it
+	msgs       map[string]*tracked
 	publishers int // still publishing
 	unacked    int // published, ack not yet received
-	okPending  int // acked without error, not yet done
-	doneIDs    int // distinct ids done
-	faultsLeft int // faults and restarts still to happen
+	pending    int // (group, id) pairs acked without error and not yet done
+	doneIDs    int // ids done by at least one group, for progress
+	faultsLeft int // faults, restarts and resumes still to happen
 }
 
-const (
-	stPublished uint8 = 1 << iota
-	stAcked
-	stAckOK
-	stDone
-)
-
-func newTracker(publishers, faultEvents int) *tracker {
-	return &tracker{state: map[string]uint8{}, publishers: publishers, faultsLeft: faultEvents}
+// tracked is one published id.
+type tracked struct {
+	channel string
+	acked   bool // a publish ack came (with or without error)
+	ok      bool // ... without error
+	done    map[string]bool
 }
 
-func (t *tracker) published(id string) {
+func newTracker(readers map[string][]string, publishers, faultEvents int) *tracker {
+	return &tracker{readers: readers, msgs: map[string]*tracked{}, publishers: publishers, faultsLeft: faultEvents}
+}
+
+func (t *tracker) get(id string) *tracked {
+	m := t.msgs[id]
+	if m == nil {
+		m = &tracked{done: map[string]bool{}}
+		t.msgs[id] = m
+	}
+	return m
+}
+
+func (t *tracker) published(id, channel string) {
 	t.mu.Lock()
-	t.state[id] |= stPublished
+	defer t.mu.Unlock()
+	t.get(id).channel = channel
 	t.unacked++
-	t.mu.Unlock()
 }
 
 func (t *tracker) acked(id string, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	s := t.state[id]
-	if s&stAcked != 0 {
+	m := t.get(id)
+	if m.acked {
 		return
 	}
-	s |= stAcked
+	m.acked, m.ok = true, ok
 	t.unacked--
 	if ok {
-		s |= stAckOK
-		if s&stDone == 0 {
-			t.okPending++
+		for _, g := range t.readers[m.channel] {
+			if !m.done[g] {
+				t.pending++
+			}
 		}
 	}
-	t.state[id] = s
 }
 
-func (t *tracker) done(id string) {
+func (t *tracker) done(group, id string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	s := t.state[id]
-	if s&stDone != 0 {
+	m := t.get(id)
+	if m.done[group] {
 		return
 	}
-	t.doneIDs++
-	if s&stAckOK != 0 {
-		t.okPending--
+	if len(m.done) == 0 {
+		t.doneIDs++
 	}
-	t.state[id] = s | stDone
+	m.done[group] = true
+	if m.ok {
+		t.pending--
+	}
 }
 
 func (t *tracker) publisherDone() {
@@ -76,16 +91,17 @@ func (t *tracker) faultHappened() {
 	t.mu.Unlock()
 }
 
-// complete reports whether publishing, acks, processing and faults are all over.
+// complete reports whether publishing, acks, processing by every reading
+// group and faults are all over.
 func (t *tracker) complete() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.publishers == 0 && t.unacked == 0 && t.okPending == 0 && t.faultsLeft == 0
+	return t.publishers == 0 && t.unacked == 0 && t.pending == 0 && t.faultsLeft == 0
 }
 
 // counts returns published and done ids so far, for progress.
 func (t *tracker) counts() (published, done int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.state), t.doneIDs
+	return len(t.msgs), t.doneIDs
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/stansim/stansim/sim/death"
 )
 
 // members returns the scenario's member names in listener order, and
@@ -45,10 +47,18 @@ func (c *checker) faults() {
 		if c.present(at+".member") && !member && complete {
 			c.errf(at+".member", "member %q does not exist; members are named <group>-<i> (i from 1 to members): %s", f.Member, listNames(names))
 		}
-		if c.present(at+".death") && f.Death != DeathForced && f.Death != DeathGraceful && f.Death != DeathHang {
-			c.errf(at+".death", "death %q: must be %s (the connection dies without Close), %s (Close) or %s (the process freezes, as under SIGSTOP)", f.Death, DeathForced, DeathGraceful, DeathHang)
+		known := false
+		if c.present(at + ".death") {
+			if _, err := death.Parse(string(f.Death)); err != nil {
+				c.errf(at+".death", "%v", err)
+			} else {
+				known = true
+			}
 		}
-		timed := c.present(at+".at") && !c.skip(at+".at", at+".restart_after")
+		timed := c.present(at+".at") && !c.skip(at+".at", at+".restart_after", at+".resume_after")
+		if !c.resume(at, f, known, durOK) {
+			timed = false
+		}
 		switch {
 		case f.At < 0:
 			c.errf(at+".at", "at %v: must be >= 0", f.At)
@@ -84,11 +94,11 @@ func (c *checker) overlaps(member string, idx []int) {
 		rel := index("faults", idx[k]) + ".at"
 		prevLine, _ := c.at(index("faults", idx[k-1]))
 		switch {
-		case prev.RestartAfter == 0:
-			c.errf(rel, "member %s is already dead at %v: the fault at %v (line %d) has no restart_after", member, cur.At, prev.At, prevLine)
-		case cur.At <= prev.At+prev.RestartAfter:
-			c.errf(rel, "member %s is still dead at %v: the fault at %v (line %d) restarts it at %v; a later fault must come after the restart",
-				member, cur.At, prev.At, prevLine, prev.At+prev.RestartAfter)
+		case prev.Back() == 0:
+			c.errf(rel, "member %s is already dead at %v: the fault at %v (line %d) has no restart_after or resume_after", member, cur.At, prev.At, prevLine)
+		case cur.At <= prev.At+prev.Back():
+			c.errf(rel, "member %s is still dead at %v: the fault at %v (line %d) brings it back at %v; a later fault must come after that",
+				member, cur.At, prev.At, prevLine, prev.At+prev.Back())
 		}
 	}
 }
@@ -123,26 +133,43 @@ func (c *checker) warnings() {
 	}
 	for i, f := range s.Faults {
 		at := index("faults", i)
-		// A closed connection fails each heartbeat at once; a frozen one
-		// makes each wait the timeout T.
-		period, rule := hb.Interval, "F·I to (F+1)·I"
-		switch f.Death {
-		case DeathForced:
-		case DeathHang:
-			period, rule = hb.Interval+hb.Timeout, "F·(I+T) to (F+1)·(I+T)"
-		default:
+		w, ok := f.Death.Removal(hb)
+		if !ok || f.Death.CallsClose() {
 			continue
 		}
-		sure := time.Duration(hb.FailCount) * period
-		upTo := time.Duration(hb.FailCount+1) * period
-		if f.At < 0 || f.At >= s.Duration || f.At+upTo <= s.Duration || c.skip(at+".at") {
+		period := f.Death.Period(hb)
+		if f.At < 0 || f.At >= s.Duration || f.At+w.Max <= s.Duration || c.skip(at+".at") {
 			continue
 		}
 		verb := "may"
-		if f.At+sure >= s.Duration {
+		if f.At+w.Min >= s.Duration {
 			verb = "will"
 		}
 		c.warnf(at, "the server %s still list %s when the run ends at %v: after the %s death at %v, removal takes %s = %d·%v to %d·%v = %v to %v (raise duration or shorten server.heartbeat)",
-			verb, f.Member, s.Duration, f.Death, f.At, rule, hb.FailCount, period, hb.FailCount+1, period, sure, upTo)
+			verb, f.Member, s.Duration, f.Death, f.At, w.Rule, hb.FailCount, period, hb.FailCount+1, period, w.Min, w.Max)
 	}
+}
+
+// resume checks resume_after: only on a death that can be resumed, not
+// with restart_after, and before the end of the run. It reports whether
+// the fault's timing is usable.
+func (c *checker) resume(at string, f Fault, known, durOK bool) bool {
+	if f.ResumeAfter == 0 || !c.present(at+".resume_after") {
+		return true
+	}
+	s := c.s
+	switch {
+	case f.ResumeAfter < 0:
+		c.errf(at+".resume_after", "resume_after %v: must be > 0", f.ResumeAfter)
+	case known && !f.Death.Info().Resumable:
+		c.errf(at+".resume_after", "resume_after needs a death that can be resumed (hang: SIGCONT thaws it); a %s death cannot come back but by restart_after", f.Death)
+	case f.RestartAfter > 0:
+		c.errf(at+".resume_after", "resume_after and restart_after exclude each other: a member either thaws (same client) or restarts (new client)")
+	case durOK && f.At < s.Duration && f.At+f.ResumeAfter >= s.Duration:
+		c.errf(at+".resume_after", "the resume at %v (at %v + resume_after %v) must come before the end of the run (duration %v)",
+			f.At+f.ResumeAfter, f.At, f.ResumeAfter, s.Duration)
+	default:
+		return true
+	}
+	return false
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stansim/stansim/sim/death"
 )
 
 func loadGood(t *testing.T) *File {
@@ -41,8 +43,8 @@ func TestGoodFile(t *testing.T) {
 		Listeners: []Listener{{Group: "orders", Channel: "ticket.updated", Members: 2, Durable: "orders", AckWait: 2 * time.Second,
 			MaxInflight: 1, ProcessTime: Dist{Kind: DistFixed, Fixed: 20 * time.Millisecond}, Start: StartNew}},
 		Faults: []Fault{
-			{At: time.Second, Member: "orders-1", Death: DeathForced, RestartAfter: 3 * time.Second},
-			{At: 5 * time.Second, Member: "orders-1", Death: DeathGraceful},
+			{At: time.Second, Member: "orders-1", Death: death.Forced, RestartAfter: 3 * time.Second},
+			{At: 5 * time.Second, Member: "orders-1", Death: death.Graceful},
 		},
 	}, {
 		Name: "minimal", Seed: DefaultSeed, Duration: 5 * time.Second, SampleInterval: 20 * time.Millisecond,
@@ -77,7 +79,7 @@ func TestBuiltinDefaults(t *testing.T) {
 	}
 	s := f.Scenarios[0]
 	if s.Seed != 1 || s.SampleInterval != 50*time.Millisecond || s.Server.Store != "memory" ||
-		s.Server.Heartbeat != (Heartbeat{30 * time.Second, 10 * time.Second, 10}) || s.Publishers[0].Keys != 1 {
+		s.Server.Heartbeat != (Heartbeat{Interval: 30 * time.Second, Timeout: 10 * time.Second, FailCount: 10}) || s.Publishers[0].Keys != 1 {
 		t.Errorf("scenario defaults: %+v", s)
 	}
 	l := s.Listeners[0]

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"bytes"
+	"strconv"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -40,9 +41,11 @@ func (s *Scenario) ResolvedYAML() ([]byte, error) {
 	}
 	for _, f := range s.Faults {
 		r.Faults = append(r.Faults, resolvedFault{
-			At: yamlDuration(f.At), Member: f.Member, Death: f.Death, RestartAfter: yamlDuration(f.RestartAfter),
+			At: yamlDuration(f.At), Member: f.Member, Death: string(f.Death),
+			RestartAfter: yamlDuration(f.RestartAfter), ResumeAfter: yamlDuration(f.ResumeAfter),
 		})
 	}
+	r.Expect = expectNode(s.Expect)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -66,6 +69,7 @@ type resolvedScenario struct {
 	Publishers     []resolvedPublisher `yaml:"publishers"`
 	Listeners      []resolvedListener  `yaml:"listeners"`
 	Faults         []resolvedFault     `yaml:"faults,omitempty"`
+	Expect         *yaml.Node          `yaml:"expect,omitempty"`
 }
 
 type resolvedServer struct {
@@ -103,6 +107,7 @@ type resolvedFault struct {
 	Member       string       `yaml:"member"`
 	Death        string       `yaml:"death"`
 	RestartAfter yamlDuration `yaml:"restart_after,omitempty"`
+	ResumeAfter  yamlDuration `yaml:"resume_after,omitempty"`
 }
 
 // yamlDuration writes a duration as its Go string ("250ms", "1m30s").
@@ -129,4 +134,34 @@ func (d yamlDist) MarshalYAML() (any, error) {
 	default:
 		return d.Fixed.String(), nil
 	}
+}
+
+// expectNode writes expectations as the file's mapping, in their order; nil
+// when there are none.
+func expectNode(es []Expectation) *yaml.Node {
+	if len(es) == 0 {
+		return nil
+	}
+	scalar := func(tag, v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v} }
+	num := func(f float64) *yaml.Node { return scalar("!!float", strconv.FormatFloat(f, 'g', -1, 64)) }
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	for _, e := range es {
+		var v *yaml.Node
+		switch {
+		case e.Inside:
+			v = scalar("!!str", InsidePredicted)
+		case e.Equal != nil:
+			v = num(*e.Equal)
+		default:
+			v = &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+			if e.Min != nil {
+				v.Content = append(v.Content, scalar("!!str", "min"), num(*e.Min))
+			}
+			if e.Max != nil {
+				v.Content = append(v.Content, scalar("!!str", "max"), num(*e.Max))
+			}
+		}
+		m.Content = append(m.Content, scalar("!!str", e.Path), v)
+	}
+	return m
 }

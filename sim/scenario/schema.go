@@ -5,16 +5,18 @@ import (
 	"regexp"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/stansim/stansim/sim/death"
 )
 
 // YAML field names, in the order ResolvedYAML writes them.
 var (
-	scenarioFields  = []string{"name", "description", "tags", "seed", "duration", "sample_interval", "server", "publishers", "listeners", "faults"}
+	scenarioFields  = []string{"name", "description", "tags", "seed", "duration", "sample_interval", "server", "publishers", "listeners", "faults", "expect"}
 	serverFields    = []string{"store", "heartbeat"}
 	heartbeatFields = []string{"interval", "timeout", "fail_count"}
 	publisherFields = []string{"name", "channel", "count", "rate", "keys"}
 	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start"}
-	faultFields     = []string{"at", "member", "death", "restart_after"}
+	faultFields     = []string{"at", "member", "death", "restart_after", "resume_after"}
 )
 
 var scenarioNameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
@@ -68,6 +70,8 @@ func (d *decoder) scenario(path string, n *yaml.Node) Scenario {
 			d.list(p, v, "faults", func(ip string, iv *yaml.Node) {
 				s.Faults = append(s.Faults, d.fault(ip, iv))
 			})
+		case "expect":
+			s.Expect = d.expectations(p, v)
 		}
 	})
 	if ok {
@@ -160,9 +164,13 @@ func (d *decoder) fault(path string, n *yaml.Node) Fault {
 		case "member":
 			d.str(p, v, &f.Member)
 		case "death":
-			d.str(p, v, &f.Death)
+			var k string
+			d.str(p, v, &k)
+			f.Death = death.Kind(k)
 		case "restart_after":
 			d.duration(p, v, &f.RestartAfter)
+		case "resume_after":
+			d.duration(p, v, &f.ResumeAfter)
 		}
 	}) {
 		d.require(path, n, "at", "member", "death")

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/stansim/stansim/sim/death"
 )
 
 // Distribution kinds of Dist.Kind.
@@ -24,16 +26,13 @@ const (
 	DistExponential = "exponential"
 )
 
-// Server stores (Server.Store), death kinds (Fault.Death) and start
-// positions (Listener.Start).
+// Server stores (Server.Store) and start positions (Listener.Start). Death
+// kinds are the death package's table.
 const (
-	StoreMemory   = "memory"
-	StoreFile     = "file"
-	DeathForced   = "forced"
-	DeathGraceful = "graceful"
-	DeathHang     = "hang"
-	StartAll      = "all"
-	StartNew      = "new"
+	StoreMemory = "memory"
+	StoreFile   = "file"
+	StartAll    = "all"
+	StartNew    = "new"
 )
 
 // TagSlow marks scenarios that a plain run skips (see File.Select).
@@ -114,11 +113,8 @@ func short(d time.Duration) string {
 }
 
 // Heartbeat holds the server's client heartbeat settings (ClientHBInterval,
-// ClientHBTimeout, ClientHBFailCount).
-type Heartbeat struct {
-	Interval, Timeout time.Duration
-	FailCount         int
-}
+// ClientHBTimeout, ClientHBFailCount); the death table predicts from it.
+type Heartbeat = death.Heartbeat
 
 // Server holds the embedded server's settings.
 type Server struct {
@@ -147,13 +143,19 @@ type Listener struct {
 }
 
 // Fault kills Member at At; with RestartAfter > 0 it comes back (with a new
-// client id) RestartAfter after the death.
+// client id) RestartAfter after the death. A resumable death (hang) may
+// instead end ResumeAfter after it: the same client thaws and goes on.
 type Fault struct {
 	At           time.Duration
 	Member       string
-	Death        string        // forced | graceful | hang
+	Death        death.Kind
 	RestartAfter time.Duration // 0 = no restart
+	ResumeAfter  time.Duration // 0 = stays frozen
 }
+
+// Back is when the member is alive again after the fault (restart or
+// resume), counted from the fault; 0 when it stays dead.
+func (f Fault) Back() time.Duration { return max(f.RestartAfter, f.ResumeAfter) }
 
 // Scenario is one validated scenario with every default filled in.
 type Scenario struct {
@@ -168,6 +170,9 @@ type Scenario struct {
 	Publishers     []Publisher
 	Listeners      []Listener
 	Faults         []Fault
+	// Expect lists what the run must show (summary paths and bounds), in
+	// file order; a failed one makes the command exit 3.
+	Expect []Expectation
 	// Written is this scenario's YAML as written in the file: the text of
 	// its list item, re-indented to column 0 (defaults not merged in).
 	Written string

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/stansim/stansim/sim/broker/stanbroker"
 )
 
 // Limits of the schema.
@@ -19,7 +21,6 @@ const (
 	maxCount          = 1_000_000
 	maxRate           = 100_000
 	maxMembers        = 64
-	maxAckWait        = time.Hour
 	maxMaxInflight    = 65536
 	maxProcessTime    = time.Minute
 	maxListedMembers  = 10
@@ -45,6 +46,7 @@ func (d *decoder) validate(path string, s *Scenario) {
 	c.publishers()
 	c.listeners()
 	c.faults()
+	c.expectPaths()
 	c.warnings()
 }
 
@@ -209,8 +211,10 @@ func (c *checker) listeners() {
 		if l.Members < 1 || l.Members > maxMembers {
 			c.errf(at+".members", "members %d: must be between 1 and %d", l.Members, maxMembers)
 		}
-		if l.Durable != "" && !idRe.MatchString(l.Durable) {
-			c.errf(at+".durable", "durable %q: must match [a-zA-Z0-9_-]+ (the server's rule; ':' is not allowed in a durable queue group's name)", l.Durable)
+		if l.Durable != "" {
+			if msg := stanbroker.DurableProblem(l.Durable); msg != "" {
+				c.errf(at+".durable", "durable %q: %s", l.Durable, msg)
+			}
 		}
 		c.ackWait(at+".ack_wait", l.AckWait)
 		if l.MaxInflight < 1 || l.MaxInflight > maxMaxInflight {
@@ -224,13 +228,8 @@ func (c *checker) listeners() {
 }
 
 func (c *checker) ackWait(rel string, w time.Duration) {
-	switch {
-	case w < time.Second:
-		c.errf(rel, "ack_wait %v: must be >= 1s and a whole number of seconds (the server rejects less than 1s; stan.go would send %ds)", w, int64(w/time.Second))
-	case w%time.Second != 0:
-		c.errf(rel, "ack_wait %v: must be a whole number of seconds (the protocol counts whole seconds; stan.go would silently truncate it to %v)", w, w.Truncate(time.Second))
-	case w > maxAckWait:
-		c.errf(rel, "ack_wait %v: must be <= %v", w, maxAckWait)
+	if msg := stanbroker.AckWaitProblem(w); msg != "" {
+		c.errf(rel, "ack_wait %v: %s", w, msg)
 	}
 }
 

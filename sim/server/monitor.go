@@ -10,14 +10,12 @@ import (
 
 	stand "github.com/nats-io/nats-streaming-server/server"
 
+	"github.com/stansim/stansim/sim/broker"
 	"github.com/stansim/stansim/sim/history"
 )
 
 // View is what the monitoring endpoint lists at one moment.
-type View struct {
-	Clients []string
-	Subs    []history.Sub
-}
+type View = broker.View
 
 // Snapshot reads /streaming/clientsz and /streaming/channelsz?subs=1.
 func (s *Server) Snapshot(ctx context.Context) (View, error) {
@@ -61,12 +59,6 @@ func (s *Server) Snapshot(ctx context.Context) (View, error) {
 		return a.Client < b.Client
 	})
 	return v, nil
-}
-
-// Lists reports whether the server still lists the client id.
-func (v View) Lists(client string) bool {
-	i := sort.SearchStrings(v.Clients, client)
-	return i < len(v.Clients) && v.Clients[i] == client
 }
 
 func (s *Server) get(ctx context.Context, path string, into any) error {

@@ -1,4 +1,4 @@
-package run
+package stanbroker
 
 import (
 	"net"
@@ -38,6 +38,15 @@ func (d *freezableDialer) freeze() {
 	}
 }
 
+// thaw lets traffic flow again on the current socket (SIGCONT).
+func (d *freezableDialer) thaw() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.conn != nil {
+		d.conn.thaw()
+	}
+}
+
 // close closes the current socket, which also releases blocked calls.
 func (d *freezableDialer) close() {
 	d.mu.Lock()
@@ -59,6 +68,16 @@ func (c *freezableConn) freeze() {
 	c.mu.Lock()
 	c.thawed = make(chan struct{})
 	c.mu.Unlock()
+}
+
+func (c *freezableConn) thaw() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.thawed:
+	default:
+		close(c.thawed)
+	}
 }
 
 // wait blocks while frozen; false once the socket is closed.
