@@ -77,7 +77,8 @@ type PanelResult struct {
 	Name, Title string
 	Dir         string // the run folder (history.jsonl)
 	Analysis    *analyze.Analysis
-	Story       Story
+	Story       Story   // of the panel's first death
+	Stories     []Story // one per death, in time order
 }
 
 // manifest is diagram.json.
@@ -222,7 +223,7 @@ func Redraw(dir string, opt Options) (*Result, error) {
 		a := analyze.Analyze(l)
 		pv := newPanelView(pn.Name, pn.Title, a)
 		pvs = append(pvs, pv)
-		res.Panels = append(res.Panels, PanelResult{Name: pn.Name, Title: pn.Title, Dir: pdir, Analysis: a, Story: pv.story()})
+		res.Panels = append(res.Panels, PanelResult{Name: pn.Name, Title: pn.Title, Dir: pdir, Analysis: a, Story: pv.story(), Stories: pv.stories()})
 	}
 	res.Caption = caption(pvs)
 	res.Figure = newFigure(mf.Title, res.Caption, pvs)

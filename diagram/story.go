@@ -54,35 +54,44 @@ type Late struct {
 	After []*analyze.Message // in version order
 }
 
-// story derives a panel's Story.
-func (pv *panelView) story() Story {
-	st := Story{Panel: pv.Name, Window: -1, Heartbeat: pv.A.Settings.Heartbeat, DoneOrder: map[string][]int{}}
+// story derives a panel's Story of its first death (see stories).
+func (pv *panelView) story() Story { return pv.stories()[0] }
+
+// stories derives one Story per death of the panel, in time order (one
+// Story without a death when nothing died). The late dones and the done
+// order are the panel's and repeat in each.
+func (pv *panelView) stories() []Story {
+	base := Story{Panel: pv.Name, Window: -1, Heartbeat: pv.A.Settings.Heartbeat, DoneOrder: map[string][]int{}}
 	for _, d := range pv.Dones {
 		if d.Msg.M.FirstDone() != nil && d.Msg.M.FirstDone().T == d.T {
-			st.DoneOrder[d.Msg.M.Key] = append(st.DoneOrder[d.Msg.M.Key], d.Msg.M.Ver)
+			base.DoneOrder[d.Msg.M.Key] = append(base.DoneOrder[d.Msg.M.Key], d.Msg.M.Ver)
 		}
 		if len(d.After) > 0 {
 			l := Late{Msg: d.Msg.M}
 			for _, a := range d.After {
 				l.After = append(l.After, a.M)
 			}
-			st.Late = append(st.Late, l)
+			base.Late = append(base.Late, l)
 		}
 	}
 	if len(pv.Deaths) == 0 {
-		return st
+		return []Story{base}
 	}
-	d := pv.Deaths[0]
-	st.Death = d
-	st.AckWait = pv.A.Settings.AckWait(d.Group)
-	st.Predicted = d.Predicted
-	if w := d.Listed(); w >= 0 {
-		st.Window = time.Duration(w)
+	var out []Story
+	for _, d := range pv.Deaths {
+		st := base
+		st.Death = d
+		st.AckWait = pv.A.Settings.AckWait(d.Group)
+		st.Predicted = d.Predicted
+		if w := d.Listed(); w >= 0 {
+			st.Window = time.Duration(w)
+		}
+		st.Held, st.SentToDead = d.Held, d.Sent
+		st.HandOffs = handOffs(pv.A, d)
+		sort.SliceStable(st.HandOffs, func(i, j int) bool { return st.HandOffs[i].T < st.HandOffs[j].T })
+		out = append(out, st)
 	}
-	st.Held, st.SentToDead = d.Held, d.Sent
-	st.HandOffs = handOffs(pv.A, d)
-	sort.SliceStable(st.HandOffs, func(i, j int) bool { return st.HandOffs[i].T < st.HandOffs[j].T })
-	return st
+	return out
 }
 
 // handOffs lists, per message, the first redelivered copy another member
@@ -143,17 +152,38 @@ func comparison(a, b Story) string {
 	return s + "."
 }
 
-// storyText is one panel's sentences: the death and what the server did
+// storyText is one panel's sentences: each death and what the server did
 // about it, then where the messages went and what that did to the order.
 func storyText(pv *panelView) string {
-	st := pv.story()
-	d := st.Death
-	if d == nil {
-		if len(st.Late) == 0 {
+	sts := pv.stories()
+	if sts[0].Death == nil {
+		if len(sts[0].Late) == 0 {
 			return "No member died: every message was done once, in version order."
 		}
-		return "No member died, yet " + lateText(pv, st) + "."
+		return "No member died, yet " + lateText(pv, sts[0]) + "."
 	}
+	var b strings.Builder
+	handedOff := false
+	for i, st := range sts {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(deathText(pv, st))
+		handedOff = handedOff || len(st.HandOffs) > 0
+	}
+	switch {
+	case len(sts[0].Late) > 0:
+		b.WriteString(" " + upperFirst(lateText(pv, sts[0])) + ".")
+	case handedOff:
+		b.WriteString(" Every version was still done in order.")
+	}
+	return b.String()
+}
+
+// deathText is one death's sentences: what happened to the member, what
+// the server did about it and where its messages went.
+func deathText(pv *panelView, st Story) string {
+	d := st.Death
 	var b strings.Builder
 	var server []string // what the server did, joined "a, b and c"
 	if d.Kind.CallsClose() {
@@ -186,12 +216,6 @@ func storyText(pv *panelView) string {
 	b.WriteString(".")
 	if d.Restart >= 0 {
 		b.WriteString(pv.backSentence(d))
-	}
-	switch {
-	case len(st.Late) > 0:
-		b.WriteString(" " + upperFirst(lateText(pv, st)) + ".")
-	case len(st.HandOffs) > 0:
-		b.WriteString(" Every version was still done in order.")
 	}
 	return b.String()
 }

@@ -2,9 +2,11 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,19 +22,37 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// chromium is where CI installs the browser (apt-get install -y chromium).
-const chromium = "/usr/bin/chromium"
+// installHint says how to get the browser the test drives.
+const installHint = "apt-get install -y chromium (Debian), or set STANSIM_CHROMIUM to a Chromium or Chrome binary"
 
-// newBrowser starts a headless Chromium for the test, or fails the test
-// when there is none (set STANSIM_NO_BROWSER=1 to skip instead).
+// findChromium returns the browser: $STANSIM_CHROMIUM, else chromium,
+// chromium-browser, google-chrome or google-chrome-stable on the PATH.
+func findChromium() (string, error) {
+	if p := os.Getenv("STANSIM_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("STANSIM_CHROMIUM=%s: %w", p, err)
+		}
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no Chromium on the PATH")
+}
+
+// newBrowser starts a headless Chromium for the test. Without one the test
+// is skipped with the install hint, except under CI (CI set), where the
+// browser is required and its absence fails the test.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if os.Getenv("STANSIM_NO_BROWSER") == "1" {
-		t.Skip("STANSIM_NO_BROWSER=1: browser test skipped")
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("the browser test needs Chromium at %s (apt-get install -y chromium), "+
-			"or STANSIM_NO_BROWSER=1 to skip it: %v", chromium, err)
+	chromium, err := findChromium()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set and the browser test needs Chromium: %v (%s)", err, installHint)
+		}
+		t.Skipf("browser test skipped: %v (%s)", err, installHint)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
@@ -292,5 +312,27 @@ func TestBrowserHarness(t *testing.T) {
 	}
 	if len(v.dialogs) != 1 || v.dialogs[0] != "alert: hi" {
 		t.Errorf("dialogs: %q", v.dialogs)
+	}
+}
+
+// Without a browser the test skips with the install hint, except under CI,
+// where it fails: run this test binary again with an empty PATH.
+func TestBrowserWithoutChromium(t *testing.T) {
+	if os.Getenv("STANSIM_BROWSER_POLICY_CHILD") != "" {
+		return
+	}
+	for _, c := range []struct {
+		ci   string
+		fail bool
+	}{{"", false}, {"true", true}} {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestBrowserHarness$", "-test.v")
+		cmd.Env = []string{"PATH=", "STANSIM_CHROMIUM=", "CI=" + c.ci, "HOME=" + t.TempDir(), "STANSIM_BROWSER_POLICY_CHILD=1"}
+		out, err := cmd.CombinedOutput()
+		switch {
+		case c.fail && (err == nil || !strings.Contains(string(out), "CI is set and the browser test needs Chromium")):
+			t.Errorf("CI=%q: err %v, want a failure naming the missing browser:\n%s", c.ci, err, out)
+		case !c.fail && (err != nil || !strings.Contains(string(out), "--- SKIP") || !strings.Contains(string(out), "apt-get install -y chromium")):
+			t.Errorf("CI=%q: err %v, want a skip with the install hint:\n%s", c.ci, err, out)
+		}
 	}
 }

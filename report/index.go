@@ -33,6 +33,8 @@ type indexRow struct {
 	Inversions                                          int
 	P50, P99                                            string
 	Zombies                                             []string
+	Expect                                              string // "3 met", "1 of 3 failed", "" without expectations
+	ExpectFailed                                        bool
 	Thumbs                                              []thumb
 	// Groups are the scenario's queue groups, shown as rows of their own
 	// when it has several.
@@ -71,6 +73,7 @@ func writeIndex(batchDir string, entries []Entry) error {
 			Redelivered: s.Redelivered, Inversions: s.OutOfOrder.Inversions,
 			P50: qText(s.RedeliveryDelayMs.P50), P99: qText(s.RedeliveryDelayMs.P99),
 		}
+		r.Expect, r.ExpectFailed = expectVerdict(&s)
 		if r.Reason == "" {
 			r.Reason = "–"
 		}

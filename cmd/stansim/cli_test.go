@@ -155,6 +155,19 @@ func TestExpectationsExitThree(t *testing.T) {
 			t.Errorf("case %s: failures %+v", c.Name, c.Failures)
 		}
 	}
+	// The report and the index show each expectation with its verdict.
+	md, _ := os.ReadFile(filepath.Join(out, "fails", "report.md"))
+	if !strings.Contains(string(md), "| `out_of_order.inversions` | min 1 | 0 | **FAILED** |") {
+		t.Errorf("fails/report.md does not show the failed expectation:\n%s", md)
+	}
+	md, _ = os.ReadFile(filepath.Join(out, "meets", "report.md"))
+	if !strings.Contains(string(md), "| `lost` | 0 | 0 | met |") {
+		t.Errorf("meets/report.md does not show the met expectation")
+	}
+	idx, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if !strings.Contains(string(idx), "1 of 1 failed") || !strings.Contains(string(idx), "2 met") {
+		t.Errorf("index.html lacks the expectation verdicts")
+	}
 	// compare: the batch against itself differs nowhere.
 	cmp, stderr, code := stansim(t, dir, "compare", out, out, "--json", "--html", filepath.Join(dir, "cmp.html"))
 	if code != exitOK || !strings.Contains(cmp, `"name": "meets"`) || strings.Contains(cmp, `"diff": 1`) {
