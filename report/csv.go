@@ -77,6 +77,7 @@ func writeCSV(path string, entries []Entry) error {
 var (
 	zombieType = reflect.TypeOf([]analyze.ZombieWindow(nil))
 	expectType = reflect.TypeOf([]analyze.ExpectationResult(nil))
+	wrongType  = reflect.TypeOf([]analyze.WrongKey(nil))
 )
 
 // flatten walks a struct's fields in declaration order by their JSON names,
@@ -101,6 +102,8 @@ func flatten(v reflect.Value, prefix string, emit func(key, value string)) {
 			zombieColumns(key, fv.Interface().([]analyze.ZombieWindow), emit)
 		case fv.Type() == expectType:
 			emit(key, expectationsText(fv.Interface().([]analyze.ExpectationResult)))
+		case fv.Type() == wrongType:
+			emit(key, wrongKeysText(fv.Interface().([]analyze.WrongKey)))
 		case f.Anonymous && fv.Kind() == reflect.Struct:
 			flatten(fv, prefix, emit) // embedded: its fields are the parent's, as in JSON
 		case fv.Kind() == reflect.Struct:
@@ -170,4 +173,13 @@ func expectationsText(rs []analyze.ExpectationResult) string {
 		s += "; failed: " + strings.Join(failed, "; ")
 	}
 	return s
+}
+
+// wrongKeysText is final_state.wrong in one cell: "orders tickets-k1 v6 (last v8); ...".
+func wrongKeysText(ws []analyze.WrongKey) string {
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = fmt.Sprintf("%s %s v%d (last v%d)", w.Group, w.Key, w.AppliedVer, w.LastVer)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -43,6 +43,7 @@ type Message struct {
 	Seq                   uint64 // server sequence (from the first delivery; 0 if none)
 	Deliveries            []Delivery
 	Dones                 []Done
+	Skips                 []Skip
 	// Unseen are the sends to dead members, in time order.
 	Unseen []Send
 }
@@ -64,6 +65,20 @@ type Delivery struct {
 	After *Death
 	// Done is the index in Message.Dones this delivery finished, or -1.
 	Done int
+	// Skip is the index in Message.Skips this delivery ended in (a
+	// version-check member did not apply it), or -1.
+	Skip int
+}
+
+// Skip is one skip line: a version-check member processed a delivery whose
+// version was not its key's next, and neither applied nor acked it.
+type Skip struct {
+	T      int64
+	Member string
+	Group  string
+	Have   int // the key's last applied version in the group then
+	// Delivery is the index in Message.Deliveries this skip ended, or -1.
+	Delivery int
 }
 
 // Redelivery causes as read from the history.
@@ -85,6 +100,9 @@ type Done struct {
 	// Late marks the message's first done in its group when a higher
 	// version of its key was done before it there (it is out of order).
 	Late bool
+	// Line is the done's place in the history (sorted by t, stably): the
+	// tie-breaker between dones at one instant.
+	Line int
 }
 
 // Send is a send of a message to a member that was dead but still listed

@@ -41,10 +41,47 @@ type recount struct {
 	ver    map[string]int
 	key    map[string]string
 	groups map[string]*groupRecount
+	final  map[string][2]int // group -> {keys, wrong keys}
 }
 
 // groupRecount is one group's recounted figures.
 type groupRecount struct{ published, processed, duplicates, lost int }
+
+// finalRecount recounts each group's final state: per key, the version of
+// its last done line (time, then file order) against the highest version
+// published with an ack.
+func finalRecount(lines []rawLine, readers map[string]map[string]bool, acked map[string]bool, pubs []rawLine) map[string][2]int {
+	out := map[string][2]int{} // group -> {keys, wrong keys}
+	earlier := func(a, b rawLine) bool { return a.T < b.T || a.T == b.T && a.file < b.file }
+	for c, groups := range readers {
+		last := map[string]int{}
+		for _, p := range pubs {
+			if acked[p.ID] && p.Channel == c {
+				last[p.Key] = max(last[p.Key], p.Ver)
+			}
+		}
+		for g := range groups {
+			latest := map[string]rawLine{}
+			for _, l := range lines {
+				if l.Ev != history.KindDone || l.Group != g || !acked[l.ID] {
+					continue
+				}
+				if cur, ok := latest[l.Key]; !ok || earlier(cur, l) {
+					latest[l.Key] = l
+				}
+			}
+			r := out[g]
+			for k, v := range last {
+				r[0]++
+				if latest[k].Ver != v {
+					r[1]++
+				}
+			}
+			out[g] = r
+		}
+	}
+	return out
+}
 
 func decodeLines(t testing.TB, b []byte) []rawLine {
 	t.Helper()
@@ -135,6 +172,7 @@ func bruteForce(lines []rawLine) recount {
 		}
 	}
 	rc.groups = map[string]*groupRecount{}
+	rc.final = finalRecount(lines, readers, acked, pubs)
 	for _, p := range pubs {
 		if !acked[p.ID] {
 			continue
@@ -237,6 +275,9 @@ func checkRecount(t *testing.T, a *Analysis, rc recount) {
 		}
 		if gs.Processed+gs.Lost != gs.Published {
 			t.Errorf("group %s: processed %d + lost %d != published %d", g, gs.Processed, gs.Lost, gs.Published)
+		}
+		if got, want := [2]int{gs.FinalState.Keys, gs.FinalState.WrongKeys}, rc.final[g]; got != want {
+			t.Errorf("group %s final state {keys, wrong} = %v, brute force %v", g, got, want)
 		}
 	}
 	if s.OutOfOrder != rc.ooo {

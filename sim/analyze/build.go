@@ -42,7 +42,7 @@ func Analyze(l *history.Log) *Analysis {
 			}
 			m.Deliveries = append(m.Deliveries, Delivery{
 				T: e.T, Member: e.Member, Group: e.Group, Seq: e.Seq,
-				Redelivered: e.IsRedelivered(), Redeliveries: e.RedeliveryCount(), Done: -1,
+				Redelivered: e.IsRedelivered(), Redeliveries: e.RedeliveryCount(), Done: -1, Skip: -1,
 			})
 		case history.KindDone:
 			m := a.message(e)
@@ -50,7 +50,7 @@ func Analyze(l *history.Log) *Analysis {
 			if g == "" {
 				g = memberGroup[e.Member]
 			}
-			d := Done{T: e.T, Member: e.Member, Group: g, Redeliveries: e.RedeliveryCount(), AckErr: e.AckErr, Delivery: -1}
+			d := Done{T: e.T, Member: e.Member, Group: g, Redeliveries: e.RedeliveryCount(), AckErr: e.AckErr, Delivery: -1, Line: i}
 			if k := finishes(m, e); k >= 0 {
 				d.Delivery, m.Deliveries[k].Done = k, len(m.Dones)
 			}
@@ -58,6 +58,19 @@ func Analyze(l *history.Log) *Analysis {
 				a.Summary.AckErrors++
 			}
 			m.Dones = append(m.Dones, d)
+		case history.KindSkip:
+			m := a.message(e)
+			sk := Skip{T: e.T, Member: e.Member, Group: e.Group, Delivery: -1}
+			if e.Have != nil {
+				sk.Have = *e.Have
+			}
+			if sk.Group == "" {
+				sk.Group = memberGroup[e.Member]
+			}
+			if k := finishes(m, e); k >= 0 {
+				sk.Delivery, m.Deliveries[k].Skip = k, len(m.Skips)
+			}
+			m.Skips = append(m.Skips, sk)
 		case history.KindMemberUp:
 			mb := a.member(e.Member, memberGroup[e.Member])
 			mb.Spans = append(mb.Spans, Span{Client: e.Client, Up: e.T, Down: -1})
@@ -102,7 +115,7 @@ func (a *Analysis) message(e *history.Event) *Message {
 	return m
 }
 
-// finishes picks the delivery a done line finishes: the member's latest
+// finishes picks the delivery a done (or skip) line finishes: the member's latest
 // unfinished delivery with the done's redelivery count, else its latest
 // unfinished one; -1 if none. The count matters when a slow member holds two
 // copies of an id (AckWait ran out while the first was still queued): it
@@ -112,7 +125,7 @@ func finishes(m *Message, e *history.Event) int {
 	found := -1
 	for k := len(m.Deliveries) - 1; k >= 0; k-- {
 		dl := &m.Deliveries[k]
-		if dl.Member != e.Member || dl.Done >= 0 || dl.T > e.T {
+		if dl.Member != e.Member || dl.Done >= 0 || dl.Skip >= 0 || dl.T > e.T {
 			continue
 		}
 		if e.Redeliveries == nil || dl.Redeliveries == *e.Redeliveries {

@@ -120,11 +120,15 @@ func (a *Analysis) summarise() {
 	var perGroup map[string]OutOfOrder
 	s.OutOfOrder, perGroup, a.Inversions = outOfOrder(a.Messages)
 	s.Groups = map[string]*GroupSummary{}
+	s.FinalState.Wrong = []WrongKey{}
 	for _, g := range a.Groups() {
 		gs := a.groupSummary(g)
 		gs.OutOfOrder = perGroup[g]
+		gs.FinalState = a.finalState(g, gs.Channel)
 		s.Groups[g] = gs
 		s.Duplicates += gs.Duplicates
+		s.Skips += gs.Skips
+		s.FinalState.add(gs.FinalState)
 	}
 	var e2e, redeliv []float64
 	for _, m := range a.Messages {
@@ -172,6 +176,11 @@ func (a *Analysis) groupSummary(g string) *GroupSummary {
 				if d.Redelivered {
 					gs.Redelivered++
 				}
+			}
+		}
+		for _, sk := range m.Skips {
+			if sk.Group == g {
+				gs.Skips++
 			}
 		}
 		if !m.Acked || m.Channel != gs.Channel {

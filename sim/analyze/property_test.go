@@ -102,7 +102,7 @@ func sortStable(evs []history.Event) {
 // random histories.
 func TestOutOfOrderBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	total, capped := 0, 0
+	total, capped, wrong := 0, 0, 0
 	for iter := range 400 {
 		nMsgs, nKeys, nGroups, reverse := rng.IntN(60), 1+rng.IntN(5), 1+rng.IntN(3), false
 		if iter%50 == 49 { // big enough to pass the MaxPairs cap
@@ -120,13 +120,16 @@ func TestOutOfOrderBruteForce(t *testing.T) {
 			checkInvariants(t, a)
 		})
 		total += rc.ooo.Inversions
+		for _, f := range rc.final {
+			wrong += f[1]
+		}
 		if rc.ooo.Inversions > MaxPairs {
 			capped++
 		}
 	}
 	// The generator must exercise what it claims to.
-	if total == 0 || capped == 0 {
-		t.Errorf("weak generator: %d inversions in all, %d histories over the cap", total, capped)
+	if total == 0 || capped == 0 || wrong == 0 {
+		t.Errorf("weak generator: %d inversions in all, %d histories over the cap, %d wrong final keys", total, capped, wrong)
 	}
 }
 

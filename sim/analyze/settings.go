@@ -34,6 +34,7 @@ type GroupSettings struct {
 	MaxInflight int
 	ProcessTime string
 	Start       string
+	Policy      string // scenario.PolicyNaive | PolicyVersionCheck
 }
 
 // ReadSettings parses run_start's resolved scenario. A history without one
@@ -57,7 +58,7 @@ func ReadSettings(start *history.Event) Settings {
 		s.Order = append(s.Order, l.Group)
 		s.Groups[l.Group] = GroupSettings{
 			Channel: l.Channel, Members: l.Members, Durable: l.Durable, AckWait: l.AckWait,
-			MaxInflight: l.MaxInflight, ProcessTime: l.ProcessTime.String(), Start: l.Start,
+			MaxInflight: l.MaxInflight, ProcessTime: l.ProcessTime.String(), Start: l.Start, Policy: l.Policy,
 		}
 	}
 	return s

@@ -46,6 +46,13 @@ type Figures struct {
 	OutOfOrder        OutOfOrder `json:"out_of_order"`
 	RedeliveryDelayMs Quantiles  `json:"redelivery_delay_ms"`
 	EndToEndMs        Quantiles  `json:"end_to_end_ms"`
+
+	// Skips counts skip lines: deliveries a version-check member neither
+	// applied nor acked.
+	Skips int `json:"skips"`
+	// FinalState is what the group's state (the top level: every group's)
+	// holds at the end.
+	FinalState FinalState `json:"final_state"`
 }
 
 // OutOfOrder measures reordering over the first done of each id, per key

@@ -22,6 +22,10 @@ const (
 	KindPublishAck = "publish_ack"
 	KindDeliver    = "deliver"
 	KindDone       = "done"
+	// KindSkip: a version-check member neither applied nor acked a
+	// delivery (its version was not the key's next); it comes back after
+	// AckWait.
+	KindSkip       = "skip"
 	KindFault      = "fault"
 	KindMemberUp   = "member_up"
 	KindMemberDown = "member_down"
@@ -63,14 +67,16 @@ type Event struct {
 	Err     string `json:"err,omitempty"`
 
 	// deliver, done, fault, member_up, member_down
-	Member       string     `json:"member,omitempty"`
-	Group        string     `json:"group,omitempty"`
-	Seq          uint64     `json:"seq,omitempty"`
-	Redelivered  *bool      `json:"redelivered,omitempty"`
-	Redeliveries *int       `json:"redeliveries,omitempty"`
-	AckErr       string     `json:"ack_err,omitempty"`
-	Death        death.Kind `json:"death,omitempty"`
-	Client       string     `json:"client,omitempty"`
+	Member       string `json:"member,omitempty"`
+	Group        string `json:"group,omitempty"`
+	Seq          uint64 `json:"seq,omitempty"`
+	Redelivered  *bool  `json:"redelivered,omitempty"`
+	Redeliveries *int   `json:"redeliveries,omitempty"`
+	AckErr       string `json:"ack_err,omitempty"`
+	// skip: the key's last applied version in the group when it skipped.
+	Have   *int       `json:"have,omitempty"`
+	Death  death.Kind `json:"death,omitempty"`
+	Client string     `json:"client,omitempty"`
 
 	// server_view
 	Clients []string `json:"clients,omitempty"`

@@ -131,7 +131,9 @@ func (m *member) work(l *life) {
 	}
 }
 
-// finish acks the message and records done, unless the member died first.
+// finish offers the processed message to the group's state: applied, it
+// is acked and recorded done; skipped (version-check), it is recorded as a
+// skip and left unacked. Nothing happens when the member died first.
 func (m *member) finish(l *life, msg broker.Msg) bool {
 	var p payload
 	_ = json.Unmarshal(msg.Data(), &p)
@@ -144,13 +146,20 @@ func (m *member) finish(l *life, msg broker.Msg) bool {
 		Ev: history.KindDone, Member: m.name, Group: m.listener.Group, Seq: msg.Seq(),
 		ID: p.ID, Key: p.Key, Ver: p.Ver, Redeliveries: history.Int(msg.Redeliveries()),
 	}
-	if err := msg.Ack(); err != nil {
-		ev.AckErr = err.Error()
+	applied, have := m.e.states[m.listener.Group].offer(p.Key, p.Ver, func() {
+		if err := msg.Ack(); err != nil {
+			ev.AckErr = err.Error()
+		}
+		m.e.rec.Record(time.Now(), ev)
+	})
+	if !applied {
+		// Neither applied nor acked: the server redelivers it after AckWait.
+		ev.Ev, ev.Have = history.KindSkip, history.Int(have)
+		m.e.rec.Record(time.Now(), ev)
 	}
-	m.e.rec.Record(time.Now(), ev)
 	l.queue[0] = nil
 	l.queue = l.queue[1:]
-	if ev.AckErr == "" {
+	if applied && ev.AckErr == "" {
 		m.e.track.done(m.listener.Group, p.ID)
 	}
 	return true

@@ -39,12 +39,14 @@ type Result struct {
 
 // engine is one run's state. Nothing in it is shared with another run.
 type engine struct {
-	sc    *scenario.Scenario
-	dir   string
-	rec   *history.Recorder
-	b     broker.Broker
-	track *tracker
-	samp  *sampler
+	sc  *scenario.Scenario
+	dir string
+	rec *history.Recorder
+	b   broker.Broker
+	// states holds each queue group's per-key state (its database).
+	states map[string]*groupState
+	track  *tracker
+	samp   *sampler
 
 	mu      sync.Mutex
 	members map[string]*member
@@ -97,8 +99,10 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 		}
 	}
 	readers := map[string][]string{}
+	e.states = map[string]*groupState{}
 	for _, l := range sc.Listeners {
 		readers[l.Channel] = append(readers[l.Channel], l.Group)
+		e.states[l.Group] = newGroupState(l.Policy)
 	}
 	e.track = newTracker(readers, len(sc.Publishers), faultEvents)
 

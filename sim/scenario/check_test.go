@@ -90,6 +90,8 @@ func TestCheck(t *testing.T) {
 			[]want{{13, "faults[0].restart_after", "must be >= 0 (0 = no restart)"}}},
 		{"death bogus", faults + "      - {at: 1s, member: orders-1, death: sigkill}\n",
 			[]want{{13, "faults[0].death", `death "sigkill": must be one of graceful (Close(), as a SIGTERM handler does), interrupt (`}}},
+		{"policy bogus", ok + "        policy: strict\n",
+			[]want{{12, "listeners[0].policy", `policy "strict": must be naive (apply every delivery) or version-check`}}},
 		{"resume on a forced death", faults + "      - {at: 1s, member: orders-1, death: forced, resume_after: 1s}\n",
 			[]want{{13, "faults[0].resume_after", "resume_after needs a death that can be resumed (hang: SIGCONT thaws it); a forced death cannot come back but by restart_after"}}},
 		{"resume with restart", faults + "      - {at: 1s, member: orders-1, death: hang, resume_after: 1s, restart_after: 2s}\n",

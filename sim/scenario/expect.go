@@ -70,6 +70,7 @@ var figurePaths = []string{
 	"out_of_order.inversions", "out_of_order.keys_affected", "out_of_order.max_displacement",
 	"redelivery_delay_ms.count", "redelivery_delay_ms.p50", "redelivery_delay_ms.p90", "redelivery_delay_ms.p99", "redelivery_delay_ms.max",
 	"end_to_end_ms.count", "end_to_end_ms.p50", "end_to_end_ms.p90", "end_to_end_ms.p99", "end_to_end_ms.max",
+	"skips", "final_state.keys", "final_state.wrong_keys",
 }
 
 // topOnlyPaths exist only at the top level.

@@ -36,7 +36,7 @@ func (s *Scenario) ResolvedYAML() ([]byte, error) {
 		r.Listeners = append(r.Listeners, resolvedListener{
 			Group: l.Group, Channel: l.Channel, Members: l.Members, Durable: l.Durable,
 			AckWait: yamlDuration(l.AckWait), MaxInflight: l.MaxInflight,
-			ProcessTime: yamlDist(l.ProcessTime), Start: l.Start,
+			ProcessTime: yamlDist(l.ProcessTime), Start: l.Start, Policy: l.Policy,
 		})
 	}
 	for _, f := range s.Faults {
@@ -100,6 +100,7 @@ type resolvedListener struct {
 	MaxInflight int          `yaml:"max_inflight"`
 	ProcessTime yamlDist     `yaml:"process_time"`
 	Start       string       `yaml:"start"`
+	Policy      string       `yaml:"policy"`
 }
 
 type resolvedFault struct {

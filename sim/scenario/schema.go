@@ -15,7 +15,7 @@ var (
 	serverFields    = []string{"store", "heartbeat"}
 	heartbeatFields = []string{"interval", "timeout", "fail_count"}
 	publisherFields = []string{"name", "channel", "count", "rate", "keys"}
-	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start"}
+	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start", "policy"}
 	faultFields     = []string{"at", "member", "death", "restart_after", "resume_after"}
 )
 
@@ -129,6 +129,7 @@ func (d *decoder) listener(path string, n *yaml.Node) Listener {
 		MaxInflight: DefaultMaxInflight,
 		ProcessTime: Dist{Kind: DistFixed},
 		Start:       DefaultStart,
+		Policy:      DefaultPolicy,
 	}
 	if d.fields(path, n, listenerFields, func(key, p string, v *yaml.Node) {
 		switch key {
@@ -148,6 +149,8 @@ func (d *decoder) listener(path string, n *yaml.Node) Listener {
 			d.dist(p, v, &l.ProcessTime)
 		case "start":
 			d.str(p, v, &l.Start)
+		case "policy":
+			d.str(p, v, &l.Policy)
 		}
 	}) {
 		d.require(path, n, "group", "channel")

@@ -35,6 +35,17 @@ const (
 	StartNew    = "new"
 )
 
+// Listener policies (Listener.Policy): how a member applies a message to
+// its group's per-key state (the service's database).
+const (
+	// PolicyNaive applies every delivery as it comes, then acks it.
+	PolicyNaive = "naive"
+	// PolicyVersionCheck applies a message only when its version is the
+	// key's last applied version + 1; otherwise it neither applies nor acks
+	// it, so the server redelivers it after AckWait (the course's fix).
+	PolicyVersionCheck = "version-check"
+)
+
 // TagSlow marks scenarios that a plain run skips (see File.Select).
 const TagSlow = "slow"
 
@@ -52,6 +63,7 @@ const (
 	DefaultAckWait              = 30 * time.Second
 	DefaultMaxInflight          = 1024
 	DefaultStart                = StartAll
+	DefaultPolicy               = PolicyNaive
 )
 
 // Dist is a processing-time distribution.
@@ -140,6 +152,7 @@ type Listener struct {
 	MaxInflight    int
 	ProcessTime    Dist
 	Start          string // "all" | "new"
+	Policy         string // "naive" | "version-check"
 }
 
 // Fault kills Member at At; with RestartAfter > 0 it comes back (with a new

@@ -221,6 +221,9 @@ func (c *checker) listeners() {
 			c.errf(at+".max_inflight", "max_inflight %d: must be between 1 and %d", l.MaxInflight, maxMaxInflight)
 		}
 		c.processTime(at+".process_time", l.ProcessTime)
+		if l.Policy != PolicyNaive && l.Policy != PolicyVersionCheck {
+			c.errf(at+".policy", "policy %q: must be %s (apply every delivery) or %s (apply only the next version of a key; otherwise do not ack it, so it comes back after AckWait)", l.Policy, PolicyNaive, PolicyVersionCheck)
+		}
 		if l.Start != StartAll && l.Start != StartNew {
 			c.errf(at+".start", "start %q: must be %s (DeliverAllAvailable) or %s (only messages published after subscribing)", l.Start, StartAll, StartNew)
 		}
