@@ -215,7 +215,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("missing chart note: %q %v", missing, err)
 		}
 		verdict, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#verdict")))
-		if err != nil || verdict != "Anomalies: 6 out-of-order pairs. Each is explained below." {
+		if err != nil || verdict != "Anomalies: 2 keys left on the wrong version and 6 out-of-order pairs. Each is explained below." {
 			t.Errorf("verdict: %q %v", verdict, err)
 		}
 		broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('a[href^="#"]'))

@@ -21,6 +21,8 @@ const (
 	CauseUndelivered = "undelivered" // a lost message no member ever received
 	CauseUnfinished  = "unfinished"  // a lost message still being processed when the run ended
 	CauseOther       = "other"
+	CauseSkip        = "skip"      // a version check skipped a version that came too early
+	CauseReordered   = "reordered" // an older version was applied after the last one
 )
 
 // Explanations are a run's anomalies explained in plain sentences, one
@@ -28,20 +30,23 @@ const (
 // server made of it); the other three are the anomalies.
 type Explanations struct {
 	Deaths     Section
+	Skips      Section // context: what the version check held back
 	OutOfOrder Section
 	Duplicates Section
 	Lost       Section
+	FinalState Section // the anomaly that matters most: wrong data
 }
 
-// Any reports whether the run had an anomaly: an out-of-order pair, a
-// duplicate or a lost message.
+// Any reports whether the run had an anomaly: a key left wrong, an
+// out-of-order pair, a duplicate or a lost message.
 func (e Explanations) Any() bool {
-	return e.OutOfOrder.Total+e.Duplicates.Total+e.Lost.Total > 0
+	return e.FinalState.Total+e.OutOfOrder.Total+e.Duplicates.Total+e.Lost.Total > 0
 }
 
-// Anomalies returns the three anomaly sections in display order.
+// Anomalies returns the anomaly sections in display order: wrong data
+// first, then what led to it.
 func (e Explanations) Anomalies() []Section {
-	return []Section{e.OutOfOrder, e.Duplicates, e.Lost}
+	return []Section{e.FinalState, e.OutOfOrder, e.Duplicates, e.Lost}
 }
 
 // Section is one kind of anomaly: its items grouped by cause, each group
@@ -111,9 +116,11 @@ func Explain(a *analyze.Analysis) Explanations {
 	x := &explainer{a: a}
 	return Explanations{
 		Deaths:     x.deaths(),
+		Skips:      x.skips(),
 		OutOfOrder: x.outOfOrder(),
 		Duplicates: x.duplicates(),
 		Lost:       x.lost(),
+		FinalState: x.finalState(),
 	}
 }
 

@@ -51,10 +51,29 @@ func groups(a *analyze.Analysis) *groupTable {
 	row("duplicates", "Duplicates", num(func(g *analyze.GroupSummary) int { return g.Duplicates }, true))
 	row("redelivered", "Redelivered", num(func(g *analyze.GroupSummary) int { return g.Redelivered }, false))
 	row("out_of_order.inversions", "Out-of-order pairs", num(func(g *analyze.GroupSummary) int { return g.OutOfOrder.Inversions }, true))
+	row("policy", "Policy", func(g *analyze.GroupSummary) (string, bool) { return "", false })
+	row("skips", "Skipped (version check)", num(func(g *analyze.GroupSummary) int { return g.Skips }, false))
+	row("final_state.wrong_keys", "Keys left wrong", func(g *analyze.GroupSummary) (string, bool) {
+		return fmt.Sprintf("%d of %d", g.FinalState.WrongKeys, g.FinalState.Keys), g.FinalState.WrongKeys > 0
+	})
 	row("end_to_end_ms.p50", "Publish to done p50", func(g *analyze.GroupSummary) (string, bool) { return qText(g.EndToEndMs.P50), false })
 	row("end_to_end_ms.p99", "Publish to done p99", func(g *analyze.GroupSummary) (string, bool) { return qText(g.EndToEndMs.P99), false })
+	for i, n := range names { // the policy row: from the settings
+		t.Rows[policyRow].Values[i].Value = policyOf(a, n)
+	}
 	t.Sentence = groupSentence(a.Summary, names)
 	return t
+}
+
+// policyRow is the policy row's place in the table.
+const policyRow = 7
+
+// policyOf is the group's listener policy, "–" when the settings are unknown.
+func policyOf(a *analyze.Analysis, g string) string {
+	if p := a.Settings.Groups[g].Policy; p != "" {
+		return p
+	}
+	return "–"
 }
 
 // groupSentence says what each group did and how the top level counts:

@@ -33,6 +33,9 @@ type indexRow struct {
 	Inversions                                          int
 	P50, P99                                            string
 	Zombies                                             []string
+	Wrong                                               string // final state: "1 of 1" keys left wrong
+	WrongBad                                            bool
+	Skips                                               int
 	Expect                                              string // "3 met", "1 of 3 failed", "" without expectations
 	ExpectFailed                                        bool
 	Thumbs                                              []thumb
@@ -47,6 +50,9 @@ type indexGroup struct {
 	Published, Processed, Lost, Duplicates, Redelivered int
 	Inversions                                          int
 	P50, P99                                            string
+	Wrong                                               string // final state: keys left wrong of keys
+	WrongBad                                            bool
+	Skips                                               int
 }
 
 type thumb struct {
@@ -74,6 +80,7 @@ func writeIndex(batchDir string, entries []Entry) error {
 			P50: qText(s.RedeliveryDelayMs.P50), P99: qText(s.RedeliveryDelayMs.P99),
 		}
 		r.Expect, r.ExpectFailed = expectVerdict(&s)
+		r.Wrong, r.WrongBad, r.Skips = fmt.Sprintf("%d of %d", s.FinalState.WrongKeys, s.FinalState.Keys), s.FinalState.WrongKeys > 0, s.Skips
 		if r.Reason == "" {
 			r.Reason = "–"
 		}
@@ -83,7 +90,7 @@ func writeIndex(batchDir string, entries []Entry) error {
 		case history.ReasonTimeout:
 			r.ReasonLevel = "warn"
 		}
-		if s.Lost+s.Duplicates+s.OutOfOrder.Inversions > 0 {
+		if s.Lost+s.Duplicates+s.OutOfOrder.Inversions+s.FinalState.WrongKeys > 0 {
 			withAnomalies++
 		}
 		if exists(batchDir, e.Dir, HTMLFile) {
@@ -111,7 +118,7 @@ func writeIndex(batchDir string, entries []Entry) error {
 		}
 		rows = append(rows, r)
 	}
-	lead := fmt.Sprintf("%s; %d with anomalies (lost, duplicated or out-of-order messages). Each name links to its report.",
+	lead := fmt.Sprintf("%s; %d with anomalies (keys left on the wrong version, lost, duplicated or out-of-order messages). Each name links to its report.",
 		count(len(rows), "scenario"), withAnomalies)
 	var names []string
 	for _, c := range Thumbnails {
@@ -144,6 +151,7 @@ func indexGroups(e Entry) []indexGroup {
 			Published: g.Published, Processed: g.Processed, Lost: g.Lost, Duplicates: g.Duplicates,
 			Redelivered: g.Redelivered, Inversions: g.OutOfOrder.Inversions,
 			P50: qText(g.RedeliveryDelayMs.P50), P99: qText(g.RedeliveryDelayMs.P99),
+			Wrong: fmt.Sprintf("%d of %d", g.FinalState.WrongKeys, g.FinalState.Keys), WrongBad: g.FinalState.WrongKeys > 0, Skips: g.Skips,
 		})
 	}
 	return gs

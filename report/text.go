@@ -119,3 +119,11 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// upperFirst capitalises the first letter of a sentence.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -188,7 +188,11 @@ func verdict(a *analyze.Analysis, e Explanations) string {
 	}
 	var list []string
 	for _, sec := range e.Anomalies() {
-		if sec.Total > 0 {
+		switch {
+		case sec.Total == 0:
+		case sec.Kind == "final-state":
+			list = append(list, count(sec.Total, "key")+" left on the wrong version")
+		default:
 			list = append(list, count(sec.Total, strings.ToLower(strings.TrimSuffix(sec.Title, "s"))))
 		}
 	}
@@ -228,6 +232,7 @@ func facts(a *analyze.Analysis) []fact {
 			Sentence: ifZero(s.Duplicates, "No message was done twice by the same group.",
 				fmt.Sprintf("%d of %s done more than once by the same group.", s.Duplicates, wereCount(n, "message")))},
 		lostFact(s, n, several),
+		finalFact(s),
 		fact{Field: "out_of_order.inversions", Label: "Out-of-order pairs", Value: itoa(s.OutOfOrder.Inversions), Bad: s.OutOfOrder.Inversions > 0,
 			Sentence: ifZero(s.OutOfOrder.Inversions, "Every key's messages were done in version order.",
 				fmt.Sprintf("%s of %s done after a newer version of their key: %s.", atLeast(len(late), len(a.Inversions) < s.OutOfOrder.Inversions),
@@ -238,6 +243,9 @@ func facts(a *analyze.Analysis) []fact {
 			Sentence: ifZero(s.OutOfOrder.MaxDisplacement, "No message left its place in version order.",
 				fmt.Sprintf("The farthest a message landed from its place in version order was %s.", count(s.OutOfOrder.MaxDisplacement, "position")))},
 	)
+	if f, ok := skipsFact(a); ok {
+		fs = append(fs, f)
+	}
 	if s.AckErrors > 0 {
 		fs = append(fs, fact{Field: "ack_errors", Label: "Ack errors", Value: itoa(s.AckErrors), Bad: true,
 			Sentence: fmt.Sprintf("%s failed to send its ack.", count(s.AckErrors, "done"))})

@@ -79,6 +79,9 @@ type Skip struct {
 	Have   int // the key's last applied version in the group then
 	// Delivery is the index in Message.Deliveries this skip ended, or -1.
 	Delivery int
+	// Next is the index in Message.Deliveries of the group's next copy
+	// (the redelivery the skip waits for), or -1 when none came.
+	Next int
 }
 
 // Redelivery causes as read from the history.

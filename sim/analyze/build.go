@@ -60,7 +60,7 @@ func Analyze(l *history.Log) *Analysis {
 			m.Dones = append(m.Dones, d)
 		case history.KindSkip:
 			m := a.message(e)
-			sk := Skip{T: e.T, Member: e.Member, Group: e.Group, Delivery: -1}
+			sk := Skip{T: e.T, Member: e.Member, Group: e.Group, Delivery: -1, Next: -1}
 			if e.Have != nil {
 				sk.Have = *e.Have
 			}
@@ -97,6 +97,7 @@ func Analyze(l *history.Log) *Analysis {
 		}
 	}
 	a.Sample = sample
+	a.linkSkips()
 	a.resolveDeaths()
 	a.handOffs()
 	a.summarise()
@@ -156,4 +157,19 @@ func (m *Message) String() string {
 		return fmt.Sprintf("#%d (%s v%d)", m.Seq, m.Key, m.Ver)
 	}
 	return fmt.Sprintf("%s (%s v%d)", m.ID, m.Key, m.Ver)
+}
+
+// linkSkips finds, for each skip, the group's next copy of the message.
+func (a *Analysis) linkSkips() {
+	for _, m := range a.Messages {
+		for i := range m.Skips {
+			sk := &m.Skips[i]
+			for k := range m.Deliveries {
+				if dl := &m.Deliveries[k]; dl.Group == sk.Group && dl.T > sk.T && (sk.Delivery < 0 || k > sk.Delivery) {
+					sk.Next = k
+					break
+				}
+			}
+		}
+	}
 }
