@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/sim/analyze"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/run"
@@ -39,7 +40,14 @@ type Config struct {
 	// NoBatchFiles writes no index.html, summary.csv or junit.xml: for
 	// callers that only want the scenario folders (course diagrams).
 	NoBatchFiles bool
+	// Force replaces scenario folders that hold an earlier history;
+	// without it such a run is refused (ErrEarlierRun).
+	Force bool
 }
+
+// ErrEarlierRun means a scenario folder already holds a history and the
+// run was not told to replace it.
+var ErrEarlierRun = errors.New("holds the history of an earlier run")
 
 // Outcome is one scenario's result.
 type Outcome struct {
@@ -110,6 +118,18 @@ func Run(ctx context.Context, cfg Config, scs []scenario.Scenario) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	unlock, err := outfile.Lock(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if !cfg.Force {
+		for _, sc := range scs {
+			if IsScenarioDir(filepath.Join(dir, sc.Name)) {
+				return nil, fmt.Errorf("%s %w; pass --force to replace it, or choose another --out", filepath.Join(dir, sc.Name), ErrEarlierRun)
+			}
+		}
+	}
 	res := &Result{Dir: dir, Outcomes: make([]Outcome, len(scs))}
 	par := cfg.Parallel
 	if par <= 0 {
@@ -176,7 +196,12 @@ func runOne(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config, 
 		return o
 	}
 	o.Err = err
-	a, rerr := Render(dir, RenderOptions{SummaryOnly: ctx.Err() != nil || cfg.NoRender})
+	// After an interrupt the rendering stops promptly: the summary is
+	// written, the charts and reports are left for stansim report.
+	a, rerr := Render(ctx, dir, RenderOptions{SummaryOnly: ctx.Err() != nil || cfg.NoRender})
+	if errors.Is(rerr, context.Canceled) {
+		rerr = nil
+	}
 	if a != nil {
 		o.Summary = &a.Summary
 		bar.update(a.Summary.Published, a.Summary.Processed)

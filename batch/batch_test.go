@@ -61,7 +61,7 @@ func TestBatchRunsAndRebuilds(t *testing.T) {
 	}
 
 	before := snapshot(t, out)
-	if _, err := Rebuild(out, RenderOptions{}); err != nil {
+	if _, err := Rebuild(context.Background(), out, RenderOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	after := snapshot(t, out)

@@ -5,9 +5,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
+	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/sim/analyze"
 )
 
@@ -147,7 +147,7 @@ func writeJUnit(dir, file string, outs []Outcome) (string, error) {
 		return "", err
 	}
 	path := filepath.Join(dir, JUnitFile)
-	if err := os.WriteFile(path, append([]byte(xml.Header), append(b, '\n')...), 0o644); err != nil {
+	if err := outfile.Write(path, append([]byte(xml.Header), append(b, '\n')...)); err != nil {
 		return "", err
 	}
 	return path, nil

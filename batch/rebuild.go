@@ -1,24 +1,31 @@
 package batch
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 
+	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/sim/scenario"
 )
 
 // Rebuild redraws a scenario folder, or every scenario folder of a batch
 // folder and then its index, from the histories alone.
-func Rebuild(dir string, opt RenderOptions) (*Result, error) {
+func Rebuild(ctx context.Context, dir string, opt RenderOptions) (*Result, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, err
 	}
+	unlock, err := outfile.Lock(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	res := &Result{Dir: dir}
 	if IsScenarioDir(dir) {
-		o, err := renderOutcome(dir, opt)
+		o, err := renderOutcome(ctx, dir, opt)
 		res.Outcomes = append(res.Outcomes, o)
 		return res, err
 	}
@@ -38,18 +45,24 @@ func Rebuild(dir string, opt RenderOptions) (*Result, error) {
 	sort.Strings(names)
 	var errs []error
 	for _, n := range names {
-		o, err := renderOutcome(filepath.Join(dir, n), opt)
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		o, err := renderOutcome(ctx, filepath.Join(dir, n), opt)
 		res.Outcomes = append(res.Outcomes, o)
 		errs = append(errs, err)
+	}
+	if ctx.Err() != nil {
+		return res, ctx.Err()
 	}
 	idx, err := writeIndex(dir, res.Outcomes)
 	res.Index = idx
 	return res, errors.Join(append(errs, err)...)
 }
 
-func renderOutcome(dir string, opt RenderOptions) (Outcome, error) {
+func renderOutcome(ctx context.Context, dir string, opt RenderOptions) (Outcome, error) {
 	o := Outcome{Dir: dir}
-	a, err := Render(dir, opt)
+	a, err := Render(ctx, dir, opt)
 	if a != nil {
 		o.Summary = &a.Summary
 		o.Reason = a.Summary.Reason

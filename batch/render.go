@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,8 +21,9 @@ type RenderOptions struct {
 }
 
 // Render rebuilds a scenario folder's summary, charts and reports from its
-// history.jsonl alone.
-func Render(dir string, opt RenderOptions) (*analyze.Analysis, error) {
+// history.jsonl alone. Once ctx is done it stops after the summary (or
+// between charts) and returns ctx's error.
+func Render(ctx context.Context, dir string, opt RenderOptions) (*analyze.Analysis, error) {
 	l, err := history.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -35,7 +37,7 @@ func Render(dir string, opt RenderOptions) (*analyze.Analysis, error) {
 	if opt.SummaryOnly {
 		return a, nil
 	}
-	if err := drawAll(dir, a, opt); err != nil {
+	if err := drawAll(ctx, dir, a, opt); err != nil {
 		return a, fmt.Errorf("%s: %w", dir, err)
 	}
 	return a, nil

@@ -1,6 +1,7 @@
 package diagram_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -30,7 +31,7 @@ func TestOutputsAgreeOnTwoDeaths(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "history.jsonl"), hist, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a, err := batch.Render(dir, batch.RenderOptions{Formats: []string{"svg"}})
+	a, err := batch.Render(context.Background(), dir, batch.RenderOptions{Formats: []string{"svg"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,10 @@
 // still listed by the server as a shaded band; sends to a dead member
 // (inferred by the analysis: it records nothing) dotted; redelivered
 // copies dashed in their cause's colour; versions done out of order
-// ringed. A legend and a caption with the measured numbers go under the
-// panels. Every fact drawn comes from package analyze; the diagram only
+// ringed; deliveries a version check skipped (neither applied nor acked)
+// as a slashed ring. A legend and a caption with the measured numbers go
+// under the panels; when a panel checks versions, the caption tells each
+// panel's final state. Every fact drawn comes from package analyze; the diagram only
 // lays it out.
 //
 // Make runs and draws; Redraw draws again from the kept histories. Output

@@ -18,7 +18,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // Recorded runs of each preset (seed 1), as Make leaves them: diagram.json
 // and one history.jsonl per panel.
-var recorded = []string{"graceful-vs-forced", "ackwait-redelivery", "out-of-order", "forced-vs-hang"}
+var recorded = []string{"graceful-vs-forced", "ackwait-redelivery", "out-of-order", "forced-vs-hang", "version-check"}
 
 func redrawTestdata(t *testing.T, name string, formats ...string) *Result {
 	t.Helper()

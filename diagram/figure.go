@@ -247,6 +247,7 @@ var legendEntries = []legendEntry{
 		p.circle(c, 8, colWhite, lineStyle(colLate, 2.4))
 		p.circle(c, 5, colDone, lineStyle(colWhite, 1))
 	}},
+	{key: "skip", label: "skipped (version check): not applied, not acked", thumb: skipThumb},
 	{key: keyDeaths},
 	{key: "cut", label: "processing cut short", thumb: func(p *painter, x, y vg.Length) {
 		cutBar(p, rect{x + thumbW/2 - barHalf, y - 8, x + thumbW/2 + barHalf, y + 8})

@@ -182,7 +182,7 @@ func Make(ctx context.Context, p Preset, opt Options) (*Result, error) {
 	// The panels run at once, each against its own server, through the
 	// same batch runner as `stansim run`; the diagram draws from the
 	// histories, so the runs write summaries only.
-	res, err := batch.Run(ctx, batch.Config{Out: runDir, Parallel: len(scs), NoServerLog: opt.NoServerLog, NoRender: true, NoBatchFiles: true}, scs)
+	res, err := batch.Run(ctx, batch.Config{Out: runDir, Parallel: len(scs), NoServerLog: opt.NoServerLog, NoRender: true, NoBatchFiles: true, Force: true}, scs)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,9 @@ import (
 // notes: the participants are the lanes (shared by name across panels),
 // each panel's events follow a note with its title, in time order. A
 // dead member's zombie window is a highlighted rect; redelivered copies
-// are dotted arrows, sends to a dead member end in a cross.
+// are dotted arrows, sends to a dead member end in a cross; a skip is a
+// note over its member; the final state, when the caption tells it, ends
+// each panel.
 func mermaid(title, caption string, pvs []*panelView) string {
 	var b strings.Builder
 	b.WriteString("sequenceDiagram\n")
@@ -47,12 +49,16 @@ func mermaid(title, caption string, pvs []*panelView) string {
 		return b.String()
 	}
 	span := ids[order[0].Name] + "," + ids[order[len(order)-1].Name]
+	final := showFinal(pvs)
 	for _, pv := range pvs {
 		if pv.Title != "" {
 			fmt.Fprintf(&b, "    Note over %s: %s\n", span, mermaidText(pv.Title))
 		}
 		for _, ev := range mermaidEvents(pv, ids) {
 			b.WriteString("    " + ev.line + "\n")
+		}
+		if f := finalText(pv); final && f != "" {
+			fmt.Fprintf(&b, "    Note over %s: %s\n", span, mermaidText("final state, "+f))
 		}
 	}
 	return b.String()
@@ -93,6 +99,7 @@ func mermaidEvents(pv *panelView, ids map[string]string) []mmEvent {
 		}
 		add(d.T, 2, "Note right of %s: %s", ids[d.Member], mermaidText(txt))
 	}
+	mermaidSkips(pv, ids, add)
 	for _, d := range pv.Deaths {
 		mermaidDeath(pv, d, ids[d.Member], add)
 	}

@@ -43,12 +43,14 @@ type send struct {
 }
 
 // bar is one stretch of processing on a member: from the moment its worker
-// took the message to the done (or to the member's death: Cut).
+// took the message to the done, to the skip (a version check did not apply
+// it), or to the member's death (Cut).
 type bar struct {
 	Member   string
 	From, To int64
 	Msg      *msgView
 	Done     bool
+	Skip     bool // ended in a skip
 	Cut      bool // ended by the member's death or the end of the run
 }
 
@@ -71,6 +73,7 @@ type panelView struct {
 	Sends       []send     // in time order
 	Bars        []bar
 	Dones       []doneView // in time order
+	Skips       []skipView // in time order
 	Deaths      []*analyze.Death
 	End         int64 // the run's last event
 	// Content is the time of the last thing worth drawing (a delivery, a
@@ -90,6 +93,7 @@ func newPanelView(name, title string, a *analyze.Analysis) *panelView {
 	pv.sends()
 	pv.bars()
 	pv.dones()
+	pv.skips()
 	pv.content()
 	return pv
 }
@@ -206,21 +210,25 @@ func (pv *panelView) sends() {
 
 // bars rebuilds each member's processing: its worker takes messages in
 // arrival order, one at a time, so one starts when it arrives or when the
-// previous one is done, whichever is later.
+// previous one is done (or skipped), whichever is later.
 func (pv *panelView) bars() {
 	type arrival struct {
 		t    int64
 		mv   *msgView
-		done int64 // -1 when never done
+		done int64 // the done or skip; -1 when neither came
+		skip bool
 	}
 	byMember := map[string][]arrival{}
 	for _, mv := range pv.Msgs {
 		for _, d := range mv.M.Deliveries {
-			done := int64(-1)
-			if d.Done >= 0 {
-				done = mv.M.Dones[d.Done].T
+			ar := arrival{t: d.T, mv: mv, done: -1}
+			switch {
+			case d.Done >= 0:
+				ar.done = mv.M.Dones[d.Done].T
+			case d.Skip >= 0:
+				ar.done, ar.skip = mv.M.Skips[d.Skip].T, true
 			}
-			byMember[d.Member] = append(byMember[d.Member], arrival{t: d.T, mv: mv, done: done})
+			byMember[d.Member] = append(byMember[d.Member], ar)
 		}
 	}
 	for _, mb := range pv.A.Members {
@@ -245,7 +253,7 @@ func (pv *panelView) bars() {
 				start := max(ar.t, free)
 				if ar.done >= 0 {
 					start = min(start, ar.done)
-					pv.Bars = append(pv.Bars, bar{Member: mb.Name, From: start, To: ar.done, Msg: ar.mv, Done: true})
+					pv.Bars = append(pv.Bars, bar{Member: mb.Name, From: start, To: ar.done, Msg: ar.mv, Done: !ar.skip, Skip: ar.skip})
 					free = ar.done
 					continue
 				}
@@ -300,7 +308,7 @@ func (pv *panelView) content() {
 		c = max(c, s.T)
 	}
 	for _, b := range pv.Bars {
-		if b.Done {
+		if b.Done || b.Skip {
 			c = max(c, b.To)
 		}
 	}

@@ -79,6 +79,7 @@ func newPanelDraw(pv *panelView, win timeWindow) *panelDraw {
 			}
 		}
 	}
+	pd.skipSide(side)
 	for _, d := range pv.Deaths {
 		if i := pv.lane(laneMember, d.Member); i >= 0 {
 			dl := pd.deathTexts(d)
@@ -165,6 +166,7 @@ func (pd *panelDraw) build() {
 	pd.processing()
 	pd.arrows()
 	pd.doneMarks()
+	pd.skipMarks()
 	pd.deathMarks()
 	pd.axis()
 	pd.orderFooter()
@@ -172,6 +174,7 @@ func (pd *panelDraw) build() {
 	pd.deathNotes()
 	pd.publishLabels()
 	pd.redeliveryLabels()
+	pd.skipLabels()
 	pd.doneLabels()
 }
 

@@ -64,6 +64,16 @@ var Presets = []Preset{
 			{Name: "hang", Title: "hang: orders-2 freezes (connected, silent)", Scenario: scenarioForcedVsHang("hang", "freezes at 1.1 s (SIGSTOP), connected but answering nothing")},
 		},
 	},
+	{
+		Name:  "version-check",
+		Title: "A forced kill without and with a version check: which version does the database keep?",
+		About: "two panels: the same forced kill on one key, a naive listener / a version check (skip, AckWait redelivery, final state)",
+		Panels: []Panel{
+			{Name: "naive", Title: "naive: every delivery is applied", Scenario: scenarioVersionCheck("naive", scenario.PolicyNaive, "applies every delivery")},
+			{Name: "checked", Title: "version check: only the next version is applied", Scenario: scenarioVersionCheck("checked", scenario.PolicyVersionCheck,
+				"applies a version only when it is the next of its key, otherwise it does not ack it and it comes back after AckWait")},
+		},
+	},
 }
 
 // Lookup returns the preset with the given name.
@@ -146,5 +156,25 @@ server: {heartbeat: {interval: 250ms, timeout: 250ms, fail_count: 2}}
 publishers: [{name: tickets, channel: ticket.updated, count: 12, rate: 5, keys: 1}]
 listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 30s, process_time: {uniform: [250ms, 450ms]}}]
 faults: [{at: 1100ms, member: orders-2, death: ` + kind + `}]
+`
+}
+
+// scenarioVersionCheck is one panel of version-check: the same run but for
+// the listener's policy. Each member takes one message at a time
+// (max_inflight 1) and needs about 390 ms of the 400 ms between two of its
+// messages, so orders-2 holds v6 when it is killed at 1.3 s. Heartbeats of
+// 1 s (2 misses) keep it listed 2-3 s, so v6 comes back after its AckWait
+// (2 s), after v7 and v8: the naive group ends on v6; the checked one skips
+// v7 until v6 is applied.
+func scenarioVersionCheck(name, policy, how string) string {
+	return `name: ` + name + `
+description: one key; orders-2 is killed at 1.3 s without Close(); the listener ` + how + `
+seed: 1
+duration: 8s
+sample_interval: 20ms
+server: {heartbeat: {interval: 1s, timeout: 1s, fail_count: 2}}
+publishers: [{name: tickets, channel: ticket.updated, count: 8, rate: 5, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 2s, max_inflight: 1, process_time: {uniform: [370ms, 400ms]}, policy: ` + policy + `}]
+faults: [{at: 1300ms, member: orders-2, death: forced}]
 `
 }

@@ -110,18 +110,26 @@ func handOffs(a *analyze.Analysis, d *analyze.Death) []HandOff {
 }
 
 // caption tells the figure's story in a few plain sentences with the
-// measured numbers. Two panels are introduced as left and right.
+// measured numbers. Two panels are introduced as left and right. When a
+// panel checked versions, each panel ends on its final state.
 func caption(pvs []*panelView) string {
 	var parts []string
+	final := showFinal(pvs)
 	for i, pv := range pvs {
 		s := storyText(pv)
 		if len(pvs) == 2 {
 			s = []string{"Left", "Right"}[i] + ": " + s
 		}
+		if f := finalText(pv); final && f != "" {
+			s += " " + f
+		}
 		parts = append(parts, s)
 	}
 	if len(pvs) == 2 {
 		if c := comparison(pvs[0].story(), pvs[1].story()); c != "" {
+			parts = append(parts, c)
+		}
+		if c := costText(pvs[0], pvs[1]); c != "" {
 			parts = append(parts, c)
 		}
 	}
@@ -156,11 +164,15 @@ func comparison(a, b Story) string {
 // about it, then where the messages went and what that did to the order.
 func storyText(pv *panelView) string {
 	sts := pv.stories()
+	skips := skipText(pv)
 	if sts[0].Death == nil {
-		if len(sts[0].Late) == 0 {
+		if len(sts[0].Late) == 0 && skips == "" {
 			return "No member died: every message was done once, in version order."
 		}
-		return "No member died, yet " + lateText(pv, sts[0]) + "."
+		if len(sts[0].Late) == 0 {
+			return "No member died. " + skips + " So every version was applied in order."
+		}
+		return strings.TrimSpace("No member died, yet " + lateText(pv, sts[0]) + ". " + skips)
 	}
 	var b strings.Builder
 	handedOff := false
@@ -171,9 +183,14 @@ func storyText(pv *panelView) string {
 		b.WriteString(deathText(pv, st))
 		handedOff = handedOff || len(st.HandOffs) > 0
 	}
+	if skips != "" {
+		b.WriteString(" " + skips)
+	}
 	switch {
 	case len(sts[0].Late) > 0:
 		b.WriteString(" " + upperFirst(lateText(pv, sts[0])) + ".")
+	case skips != "":
+		b.WriteString(" So every version was applied in order.")
 	case handedOff:
 		b.WriteString(" Every version was still done in order.")
 	}

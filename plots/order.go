@@ -16,8 +16,10 @@ import (
 // the diagonal; messages done from a redelivery and messages done out of
 // order (after a newer version of their key: a per-key version inversion)
 // are highlighted, with a line to the newer version done before them when
-// there are few. A second panel shows the displacement (done rank minus
-// publish rank). Above DenseThreshold points the scatter is rasterised.
+// there are few. Deliveries a version-check member skipped are marked at
+// their message's publish rank, between the done ranks around the skip. A
+// second panel shows the displacement (done rank minus publish rank). Above
+// DenseThreshold points the scatter is rasterised.
 func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	pts := orderPoints(a)
 	inOrder := PointClass{Color: ColorGraceful, Radius: 1.6}
@@ -52,6 +54,8 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	links := inversionLinks(a, pts)
 	top.Add(links)
 	top.Add(Scatter{Classes: []PointClass{inOrder, late, redo}})
+	skips := orderSkips(a, pts)
+	top.Add(skips.top)
 	top.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: 0, YMax: n*1.03 + 1})
 	labels := &LabelLayer{Note: true}
 	if len(late.XYs) <= 40 {
@@ -62,6 +66,7 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 			}
 		}
 	}
+	labels.Labels = append(labels.Labels, skips.labels...)
 	top.Add(labels)
 	if len(pts) == 0 {
 		top.Add(Note{Text: "no messages done in this run"})
@@ -75,6 +80,10 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	zero.LineStyle = draw.LineStyle{Color: ColorInkLight, Width: 0.8, Dashes: []vg.Length{4, 3}}
 	bottom.Add(zero)
 	bottom.Add(Scatter{Classes: []PointClass{dInOrder, dLate, dRedo}})
+	bottom.Add(skips.bottom)
+	for _, mk := range skips.bottom {
+		lo, hi = min(lo, mk.Y), max(hi, mk.Y)
+	}
 	pad := max(hi-lo, 4) * 0.12
 	bottom.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: min(lo, -2) - pad, YMax: max(hi, 2) + pad})
 	top.X.Tick.Marker, bottom.X.Tick.Marker = niceTicks{N: 10}, niceTicks{N: 10}
@@ -91,6 +100,7 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	} else {
 		sub += " No redeliveries in this run."
 	}
+	sub += orderSkipText(a, skips.missing)
 	if d := a.Summary.Duplicates; d > 0 {
 		sub += fmt.Sprintf(" %d messages done more than once (each drawn at its first done).", d)
 	}
@@ -105,6 +115,9 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	}
 	if len(late.XYs) > 0 {
 		legend = append(legend, LegendEntry{Label: "done after a newer version of its key", Thumb: glyphThumb{Style: draw.GlyphStyle{Color: late.Color, Radius: 3.4, Shape: draw.CircleGlyph{}}}})
+	}
+	if len(skips.top) > 0 {
+		legend = append(legend, LegendEntry{Label: skipLegend, Thumb: glyphThumb{Style: skipStyle}})
 	}
 	if links != nil {
 		legend = append(legend, LegendEntry{Label: "to the newer version done first", Thumb: lineThumb{Style: linkStyle}})
@@ -141,6 +154,8 @@ func abs(f float64) float64 {
 
 type orderPoint struct {
 	m           *analyze.Message
+	group       string
+	t           int64   // the first done in the group
 	x, rank     float64 // publish rank, done rank (1-based, per group)
 	late        bool
 	redelivered bool
@@ -188,7 +203,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 			ranks[i] = float64(r + 1)
 		}
 		for i, e := range es {
-			out = append(out, orderPoint{m: e.m, x: float64(i + 1), rank: ranks[i], late: e.late, redelivered: e.red})
+			out = append(out, orderPoint{m: e.m, group: g, t: e.t, x: float64(i + 1), rank: ranks[i], late: e.late, redelivered: e.red})
 		}
 	}
 	return out

@@ -20,10 +20,11 @@ const maxBackground = 4000
 // Timeline draws the swimlane diagram: a lane per publisher, per channel
 // (the server) and per member, time along x; arrows publish -> server ->
 // member, done dots, deaths, restarts, zombie windows, dashed redeliveries
-// labelled "#seq key@ver" and out-of-order dones ringed. A long run is
-// drawn as a window around the first fault (see TimelineWindow); at most
-// Options.MaxMessages messages get arrows, preferring the ones that tell
-// the story (redelivered, lost in a death, out of order).
+// labelled "#seq key@ver", out-of-order dones ringed and version-check
+// skips slashed. A long run is drawn as a window around the first fault
+// (see TimelineWindow); at most Options.MaxMessages messages get arrows,
+// preferring the ones that tell the story (redelivered, lost in a death,
+// out of order, skipped).
 func Timeline(a *analyze.Analysis, opt Options) (*Figure, error) {
 	from, to := TimelineWindow(a, opt)
 	tl := newTimeline(a, from, to)
@@ -56,6 +57,9 @@ func Timeline(a *analyze.Analysis, opt Options) (*Figure, error) {
 	procs, arr, redo, dots, rings, msgLabels := tl.messages(arrows)
 	p.Add(procs, arr, dots, rings, redo)
 	labels.Labels = append(labels.Labels, msgLabels...)
+	skips, skipLabels := tl.skips(arrows)
+	p.Add(skips)
+	labels.Labels = append(labels.Labels, skipLabels...)
 	faults, faultLabels, obstacles := tl.faults()
 	p.Add(faults)
 	labels.Labels = append(labels.Labels, faultLabels...)
@@ -240,10 +244,10 @@ func (tl *timeline) inWindow(m *analyze.Message) bool {
 	return false
 }
 
-// isImportant: redelivered, out of order, or delivered and never finished
-// by that member (lost in a death).
+// isImportant: redelivered, out of order, skipped by a version check, or
+// delivered and never finished by that member (lost in a death).
 func (tl *timeline) isImportant(m *analyze.Message) bool {
-	if doneLate(m) {
+	if doneLate(m) || len(m.Skips) > 0 {
 		return true
 	}
 	for _, d := range m.Deliveries {

@@ -121,7 +121,8 @@ var (
 )
 
 // messages draws, for each chosen message: the publish arrow, one arrow
-// per delivery, a processing bar, done dots and out-of-order rings.
+// per delivery, a processing bar (to the done, the skip or the death), done
+// dots and out-of-order rings.
 func (tl *timeline) messages(ms []*analyze.Message) (Segs, Arrows, Arrows, Marks, Marks, []Label) {
 	var procs Segs
 	var arrows, redo Arrows
@@ -165,6 +166,8 @@ func (tl *timeline) messages(ms []*analyze.Message) (Segs, Arrows, Arrows, Marks
 			end := int64(-1)
 			if d.Done >= 0 {
 				end = m.Dones[d.Done].T
+			} else if d.Skip >= 0 {
+				end = m.Skips[d.Skip].T
 			} else if t := tl.diedHolding(m, d); t >= 0 {
 				end = t
 			}
@@ -254,6 +257,7 @@ func (tl *timeline) legend() []LegendEntry {
 		lineThumb{Style: draw.LineStyle{Color: Alpha(ColorDeliver, 110), Width: 4}},
 		glyphThumb{Style: doneStyle}})
 	add("late", "done out of order", multiThumb{glyphThumb{Style: doneStyle}, glyphThumb{Style: ringStyle}})
+	add("skip", skipLegend, glyphThumb{Style: skipStyle})
 	for _, k := range deathKinds(tl.a) {
 		add(deathKey(k), k.Info().Label, glyphThumb{Style: deathGlyph(k, true)})
 	}
@@ -312,6 +316,9 @@ func (tl *timeline) subtitle(arrows, background int) string {
 	}
 	if tl.a.Summary.Redelivered == 0 {
 		parts = append(parts, "No redeliveries in this run.")
+	}
+	if s := skipsSentence(tl.a.Summary.Skips); s != "" {
+		parts = append(parts, s)
 	}
 	if n := tl.a.Summary.Lost; n > 0 {
 		parts = append(parts, fmt.Sprintf("%d published messages never done.", n))

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/render"
 	"github.com/stansim/stansim/sim/analyze"
 )
@@ -77,6 +79,12 @@ type Options struct {
 // pure function of the analysis and the options: the same history gives
 // the same bytes.
 func Draw(a *analyze.Analysis, dir string, opt Options) error {
+	return DrawContext(context.Background(), a, dir, opt)
+}
+
+// DrawContext is Draw that stops between charts once ctx is done (an
+// interrupt), returning ctx's error; the charts written so far stay whole.
+func DrawContext(ctx context.Context, a *analyze.Analysis, dir string, opt Options) error {
 	formats, err := opt.formats()
 	if err != nil {
 		return err
@@ -85,6 +93,9 @@ func Draw(a *analyze.Analysis, dir string, opt Options) error {
 		return err
 	}
 	for _, c := range Registry {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		fig, err := c.Draw(a, opt)
 		if err != nil {
 			return fmt.Errorf("%s chart: %w", c.Name, err)
@@ -133,7 +144,7 @@ func (f *Figure) SaveAs(path, format string, opt Options) error {
 	if err := f.Render(&buf, format, opt); err != nil {
 		return err
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return outfile.Write(path, buf.Bytes())
 }
 
 // Render writes the figure in format (svg, png or pdf) to w, through the

@@ -11,9 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"os"
 	"path/filepath"
 
+	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/sim/analyze"
 )
 
@@ -68,25 +68,10 @@ func writeHTML(path string, p *page) error {
 	return writeFile(path, b.Bytes())
 }
 
-// writeFile replaces path with data through a temporary file, so that a
-// reader never sees half a report.
+// writeFile replaces path with data atomically (package outfile), so that
+// a reader never sees half a report.
 func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("report: %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
+	if err := outfile.Write(path, data); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil

@@ -57,6 +57,15 @@ failed, 130 interrupted.`,
 		return nil
 	}
 	root.AddCommand(newRunCmd(a), newValidateCmd(a), newReportCmd(a), newDiagramCmd(a), newCompareCmd(a))
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			// Runnable, so that its arguments are checked: an unknown shell
+			// is an unknown command (exit 2), not a help page (exit 0).
+			c.Args = cobra.NoArgs
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+	}
 	return root
 }
 
@@ -65,6 +74,12 @@ func (a *app) execute(args []string) int {
 	root := newRoot(a)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteC()
+	if a.ctx.Err() != nil {
+		// One policy for every command and phase: an interrupt (SIGINT,
+		// SIGTERM, SIGHUP) stops the work, keeps what was recorded, and
+		// exits 130.
+		return exitInterrupted
+	}
 	if err != nil {
 		msg := err.Error()
 		if strings.HasPrefix(msg, "unknown command") {

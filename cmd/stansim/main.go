@@ -32,12 +32,12 @@ func realMain(args []string) int {
 	return a.execute(args)
 }
 
-// interruptContext is cancelled by the first SIGINT/SIGTERM; a second one
-// exits at once with status 130.
+// interruptContext is cancelled by the first SIGINT, SIGTERM or SIGHUP (a
+// closed terminal); a second one exits at once with status 130.
 func interruptContext() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -45,7 +45,7 @@ func interruptContext() (context.Context, func()) {
 		case <-done:
 			return
 		}
-		fmt.Fprintln(os.Stderr, "\ninterrupted: stopping actors and servers (Ctrl-C again to exit at once)")
+		fmt.Fprintln(os.Stderr, "\ninterrupted: stopping, keeping what was recorded (Ctrl-C again to exit at once)")
 		cancel(errors.New("interrupted"))
 		select {
 		case <-ch:

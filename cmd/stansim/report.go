@@ -1,13 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/stansim/stansim/batch"
+	"github.com/stansim/stansim/outfile"
+	"github.com/stansim/stansim/sim/history"
 )
 
 func newReportCmd(a *app) *cobra.Command {
@@ -42,9 +46,9 @@ func cmdReport(a *app, dir string, pdf bool, window string) int {
 		}
 		opt.Window = &w
 	}
-	res, err := batch.Rebuild(dir, opt)
+	res, err := batch.Rebuild(a.ctx, dir, opt)
 	if err != nil {
-		return a.exitFor(err, false)
+		return a.exitFor(err, errors.Is(err, outfile.ErrInUse) || errors.Is(err, os.ErrNotExist) || errors.Is(err, history.ErrMalformed))
 	}
 	_ = batch.WriteTable(a.stdout, res.Outcomes)
 	if res.Index != "" {

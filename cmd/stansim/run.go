@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stansim/stansim/batch"
+	"github.com/stansim/stansim/outfile"
 )
 
 // runFlags are the flags of run (and of the bare root command).
@@ -19,6 +21,7 @@ type runFlags struct {
 	noLog      bool
 	noRender   bool
 	json       bool
+	force      bool
 }
 
 func addRunFlags(cmd *cobra.Command) *runFlags {
@@ -32,6 +35,7 @@ func addRunFlags(cmd *cobra.Command) *runFlags {
 	fl.BoolVar(&f.noLog, "no-server-log", false, "do not write server.log")
 	fl.BoolVar(&f.noRender, "no-render", false, "write history and summary only; draw later with stansim report")
 	fl.BoolVar(&f.json, "json", false, "print one JSON document on stdout (the table goes to stderr)")
+	fl.BoolVar(&f.force, "force", false, "replace scenario folders in --out that hold an earlier run")
 	return f
 }
 
@@ -63,7 +67,7 @@ func cmdRun(a *app, cmd *cobra.Command, rf *runFlags, args []string) int {
 	}
 	cfg := batch.Config{
 		File: "scenarios.yaml", Only: rf.only, Tags: rf.tags, Out: rf.out, Parallel: rf.parallel,
-		Log: a.stderr, Terminal: a.terminal(), NoServerLog: rf.noLog, NoRender: rf.noRender,
+		Log: a.stderr, Terminal: a.terminal(), NoServerLog: rf.noLog, NoRender: rf.noRender, Force: rf.force,
 	}
 	if len(args) == 1 {
 		cfg.File = args[0]
@@ -82,11 +86,12 @@ func cmdRun(a *app, cmd *cobra.Command, rf *runFlags, args []string) int {
 		return a.usageErr("%s: no scenario selected", cfg.File)
 	}
 	res, err := batch.Run(a.ctx, cfg, scs)
+	if err != nil && res == nil {
+		// A folder in use or holding an earlier run is bad usage.
+		return a.exitFor(err, errors.Is(err, outfile.ErrInUse) || errors.Is(err, batch.ErrEarlierRun))
+	}
 	if err != nil {
 		fmt.Fprintln(a.stderr, "stansim:", err)
-		if res == nil {
-			return exitFailed
-		}
 	}
 	a.report(table, res)
 	if rf.json {

@@ -6,8 +6,9 @@ package analyze
 import (
 	"encoding/json"
 	"math"
-	"os"
 	"sort"
+
+	"github.com/stansim/stansim/outfile"
 )
 
 // SummaryFile is summary.json's name inside a scenario folder.
@@ -120,11 +121,11 @@ func ptr(f float64) *float64 { return &f }
 // Ms converts run nanoseconds to milliseconds, rounded to the microsecond.
 func Ms(ns int64) float64 { return math.Round(float64(ns)/1e3) / 1e3 }
 
-// WriteFile writes the summary as indented JSON.
+// WriteFile writes the summary as indented JSON, atomically.
 func (s *Summary) WriteFile(path string) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return outfile.Write(path, append(b, '\n'))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,8 +24,24 @@ type Log struct {
 	Truncated bool
 }
 
-// ReadFile reads a history file.
+// ErrMalformed marks a history that is not a stansim history: a bad line,
+// no run_start, a newer format, or a file that is not a regular file. The
+// command treats it as bad input (exit 2).
+var ErrMalformed = errors.New("malformed history")
+
+// MaxLine caps one history line. The longest real line is run_start with
+// the scenario as written and as resolved (a scenario file is at most 4 MiB).
+const MaxLine = 16 << 20
+
+// ReadFile reads a history file; it must be a regular file.
 func ReadFile(path string) (*Log, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s): %w", path, fi.Mode().Type(), ErrMalformed)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -61,6 +78,9 @@ func parse(data []byte) (*Log, error) {
 		if len(b) == 0 {
 			continue
 		}
+		if len(b) > MaxLine {
+			return nil, fmt.Errorf("line %d: %d bytes, longer than the %d a history line may hold: %w", line, len(b), MaxLine, ErrMalformed)
+		}
 		l.Events = append(l.Events, Event{})
 		ev := &l.Events[len(l.Events)-1]
 		if jerr := json.Unmarshal(b, ev); jerr != nil || ev.Ev == "" {
@@ -73,7 +93,7 @@ func parse(data []byte) (*Log, error) {
 			if jerr == nil {
 				jerr = fmt.Errorf("missing field ev")
 			}
-			return nil, fmt.Errorf("line %d: %w", line, jerr)
+			return nil, fmt.Errorf("line %d: %w (%w)", line, jerr, ErrMalformed)
 		}
 	}
 	sortByT(l.Events)
@@ -90,10 +110,10 @@ func parse(data []byte) (*Log, error) {
 		}
 	}
 	if l.Start == nil {
-		return nil, fmt.Errorf("no run_start line")
+		return nil, fmt.Errorf("no run_start line: %w", ErrMalformed)
 	}
 	if l.Start.Format > FormatVersion {
-		return nil, fmt.Errorf("history format %d is newer than this stansim reads (%d)", l.Start.Format, FormatVersion)
+		return nil, fmt.Errorf("history format %d is newer than this stansim reads (%d): %w", l.Start.Format, FormatVersion, ErrMalformed)
 	}
 	return l, nil
 }

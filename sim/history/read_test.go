@@ -223,3 +223,13 @@ func TestReadLongLine(t *testing.T) {
 		t.Fatalf("long line: %v", err)
 	}
 }
+
+// A line longer than MaxLine is refused with its number, not read whole
+// into a structure.
+func TestReadLineTooLong(t *testing.T) {
+	big := strings.Repeat("x", MaxLine+1)
+	_, err := Read(strings.NewReader(`{"t":0,"ev":"run_start"}` + "\n" + `{"t":1,"ev":"publish","id":"` + big + `"}` + "\n"))
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "line 2:") {
+		t.Fatalf("err = %v, want line 2 and ErrMalformed", err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/sim/broker"
 	"github.com/stansim/stansim/sim/broker/stanbroker"
 	"github.com/stansim/stansim/sim/history"
@@ -68,7 +69,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, ScenarioFile), resolved, 0o644); err != nil {
+	if err := outfile.Write(filepath.Join(dir, ScenarioFile), resolved); err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
 	}
 	b, err := stanbroker.Start(ctx, server.Config{
@@ -81,7 +82,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 	defer b.Shutdown()
 
 	histPath := filepath.Join(dir, history.FileName)
-	f, err := os.Create(histPath)
+	f, err := outfile.Create(histPath)
 	if err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
 	}

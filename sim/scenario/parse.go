@@ -16,12 +16,54 @@ import (
 // Load reads the scenario file at path and parses it (see Parse). A file
 // that cannot be read gives the wrapped os error, not Errors.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCapped(path)
 	if err != nil {
-		return nil, fmt.Errorf("scenario file: %w", err)
+		return nil, err
 	}
 	return Parse(path, data)
 }
+
+// MaxFileSize caps a scenario file: a batch of scenarios is a few KB, so a
+// larger file is a mistake (or /dev/zero) and is refused before reading.
+const MaxFileSize = 4 << 20
+
+// readCapped reads a regular file of at most MaxFileSize bytes: a folder, a
+// named pipe or a device is refused at once instead of blocking or growing
+// without bound.
+func readCapped(path string) ([]byte, error) {
+	// Stat before opening: opening a named pipe blocks until a writer comes.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenario file: %w", err)
+	}
+	switch {
+	case fi.IsDir():
+		return nil, fmt.Errorf("scenario file %s: is a folder, not a file: %w", path, ErrNotRegular)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("scenario file %s: not a regular file (%s): %w", path, fi.Mode().Type(), ErrNotRegular)
+	case fi.Size() > MaxFileSize:
+		return nil, fmt.Errorf("scenario file %s: %d bytes, more than the %d MiB a scenario file may hold: %w", path, fi.Size(), MaxFileSize>>20, ErrTooLarge)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenario file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("scenario file: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("scenario file %s: more than the %d MiB a scenario file may hold: %w", path, MaxFileSize>>20, ErrTooLarge)
+	}
+	return data, nil
+}
+
+// Errors of reading a scenario file that are the file's fault (exit 2).
+var (
+	ErrNotRegular = errors.New("not a regular file")
+	ErrTooLarge   = errors.New("too large")
+)
 
 // Parse parses and validates a scenario file. path is used only in
 // messages. Bad input gives Errors holding every problem found, sorted by

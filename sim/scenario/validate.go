@@ -24,6 +24,11 @@ const (
 	maxMaxInflight    = 65536
 	maxProcessTime    = time.Minute
 	maxListedMembers  = 10
+	maxHeartbeat      = time.Hour
+	maxNameLen        = 64  // scenario, group, publisher and durable names: folder and client-id safe
+	maxChannelLen     = 255 // NATS subjects have no hard limit; this keeps labels and files sane
+	maxDescriptionLen = 4096
+	maxQuoted         = 60 // values longer than this are quoted by a prefix in messages
 )
 
 // idRe is the server's rule for names used in client ids and durable names.
@@ -81,9 +86,15 @@ func (c *checker) report(to *[]located, rel, format string, args ...any) {
 	if c.skip(rel) {
 		return
 	}
+	verbs := verbsOf(format)
 	for i, a := range args {
-		if d, ok := a.(time.Duration); ok {
-			args[i] = short(d)
+		switch v := a.(type) {
+		case time.Duration:
+			args[i] = short(v)
+		case string:
+			if i < len(verbs) && verbs[i] == 'q' { // a value from the file
+				args[i] = clipQuoted(v)
+			}
 		}
 	}
 	line, col := c.at(rel)
@@ -103,6 +114,11 @@ func (c *checker) scenario() {
 	s := c.s
 	if c.present("name") && !scenarioNameRe.MatchString(s.Name) {
 		c.errf("name", "%q: must match [a-z0-9-]+ (lower-case letters, digits and '-'; it names the output folder)", s.Name)
+	} else if len(s.Name) > maxNameLen {
+		c.errf("name", "%q is %d characters long; at most %d (it names the output folder)", s.Name, len(s.Name), maxNameLen)
+	}
+	if p := textProblem(s.Description, maxDescriptionLen, true); p != "" {
+		c.errf("description", "description %s", p)
 	}
 	for i, t := range s.Tags {
 		if strings.TrimSpace(t) == "" {
@@ -119,12 +135,8 @@ func (c *checker) scenario() {
 		c.errf("server.store", "store %q: must be %s or %s", st, StoreMemory, StoreFile)
 	}
 	hb := s.Server.Heartbeat
-	if hb.Interval < minHeartbeat {
-		c.errf("server.heartbeat.interval", "heartbeat interval %v: must be >= %v", hb.Interval, minHeartbeat)
-	}
-	if hb.Timeout < minHeartbeat {
-		c.errf("server.heartbeat.timeout", "heartbeat timeout %v: must be >= %v", hb.Timeout, minHeartbeat)
-	}
+	c.heartbeatBound("server.heartbeat.interval", "heartbeat interval", hb.Interval)
+	c.heartbeatBound("server.heartbeat.timeout", "heartbeat timeout", hb.Timeout)
 	if hb.FailCount < 1 || hb.FailCount > maxFailCount {
 		c.errf("server.heartbeat.fail_count", "fail_count %d: must be between 1 and %d", hb.FailCount, maxFailCount)
 	}
@@ -132,6 +144,9 @@ func (c *checker) scenario() {
 
 // channelProblem says what is wrong with a channel name, or "".
 func channelProblem(ch string) string {
+	if p := textProblem(ch, maxChannelLen, false); p != "" {
+		return p
+	}
 	switch {
 	case ch == "":
 		return "must not be empty"
@@ -168,6 +183,8 @@ func (c *checker) publishers() {
 		at := index("publishers", i)
 		if c.present(at+".name") && !idRe.MatchString(p.Name) {
 			c.errf(at+".name", "publisher name %q: must match [a-zA-Z0-9_-]+ (it is used in client ids)", p.Name)
+		} else if len(p.Name) > maxNameLen {
+			c.errf(at+".name", "publisher name %q is %d characters long; at most %d", p.Name, len(p.Name), maxNameLen)
 		} else {
 			c.unique(seen, p.Name, at+".name", "publisher name")
 		}
@@ -200,6 +217,8 @@ func (c *checker) listeners() {
 		at := index("listeners", i)
 		if c.present(at+".group") && !idRe.MatchString(l.Group) {
 			c.errf(at+".group", "group %q: must match [a-zA-Z0-9_-]+ (member names are used in client ids)", l.Group)
+		} else if len(l.Group) > maxNameLen {
+			c.errf(at+".group", "group %q is %d characters long; at most %d", l.Group, len(l.Group), maxNameLen)
 		} else {
 			c.unique(seen, l.Group, at+".group", "group")
 		}
@@ -253,5 +272,58 @@ func (c *checker) processTime(rel string, pt Dist) {
 		if !inRange(pt.Fixed) {
 			c.errf(rel, "process_time %v: must be between 0 and %v", pt, maxProcessTime)
 		}
+	}
+}
+
+// clipQuoted shortens a value quoted in a message (%q): a prefix of
+// maxQuoted runes and the full length, so that an error never echoes a huge
+// value whole.
+func clipQuoted(v string) string {
+	r := []rune(v)
+	if len(r) <= maxQuoted {
+		return v
+	}
+	return fmt.Sprintf("%s... (%d bytes)", string(r[:maxQuoted]), len(v))
+}
+
+// verbsOf lists the verb letter of each argument of a format string.
+func verbsOf(format string) []byte {
+	var vs []byte
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i < len(format) && format[i] != '%' {
+			vs = append(vs, format[i])
+		}
+	}
+	return vs
+}
+
+// textProblem says what is wrong with a name or text, or "": too long, or
+// holding control characters (they break SVG, HTML and terminals).
+func textProblem(v string, maxLen int, newlines bool) string {
+	if len(v) > maxLen {
+		return fmt.Sprintf("is %d bytes long; at most %d", len(v), maxLen)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) && !(newlines && (r == '\n' || r == '\t')) {
+			return fmt.Sprintf("holds the control character %U", r)
+		}
+	}
+	return ""
+}
+
+// heartbeatBound checks one heartbeat duration against [minHeartbeat, maxHeartbeat].
+func (c *checker) heartbeatBound(rel, what string, d time.Duration) {
+	switch {
+	case d < minHeartbeat:
+		c.errf(rel, "%s %v: must be >= %v", what, d, minHeartbeat)
+	case d > maxHeartbeat:
+		c.errf(rel, "%s %v: must be <= %v (the server would keep a dead member listed for (F+1) times that)", what, d, maxHeartbeat)
 	}
 }

@@ -18,6 +18,8 @@ import (
 	natsd "github.com/nats-io/nats-server/v2/server"
 	stand "github.com/nats-io/nats-streaming-server/server"
 	"github.com/nats-io/nats-streaming-server/stores"
+
+	"github.com/stansim/stansim/outfile"
 )
 
 // ClusterID is the streaming cluster id every stansim server uses; each run
@@ -100,6 +102,13 @@ func start(cfg Config) (*Server, error) {
 		nOpts.NoLog = false
 		nOpts.Logtime = true
 		nOpts.LogFile = filepath.Join(cfg.Dir, "server.log")
+		// The server appends to its log by name: create it fresh first, so
+		// that a symlink planted there is removed, not written through.
+		lf, err := outfile.Create(nOpts.LogFile)
+		if err != nil {
+			return nil, err
+		}
+		lf.Close()
 	}
 	s, err := stand.RunServerWithOpts(sOpts, &nOpts)
 	if err != nil {
