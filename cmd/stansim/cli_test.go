@@ -12,7 +12,7 @@ import (
 // Every help path exits 0 and lists every flag of its command.
 func TestHelpListsEveryFlag(t *testing.T) {
 	t.Parallel()
-	runFlags := []string{"--only", "--tags", "--out", "--parallel", "--seed", "--no-server-log", "--no-render", "--json"}
+	runFlags := []string{"--only", "--tags", "--out", "--parallel", "--seed", "--no-server-log", "--no-render", "--json", "--force"}
 	cases := []struct {
 		args  []string
 		flags []string

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -174,5 +176,37 @@ func TestPlantedSymlinks(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "precious" {
 		t.Fatalf("run wrote through a planted symlink: %q", b)
+	}
+}
+
+// A full disk (a small tmpfs) fails the report with exit 1 and leaves no
+// empty or half-written file and no temporary behind.
+func TestFullDisk(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root (CI runs as root)")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("mount tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
+	src, err := os.ReadFile(filepath.Join("..", "..", "diagram", "testdata", "two-deaths", "history.jsonl"))
+	must(t, err)
+	dir := filepath.Join(mnt, "two-deaths")
+	must(t, os.MkdirAll(dir, 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "history.jsonl"), src, 0o644))
+	_, stderr, code := stansim(t, mnt, "report", dir, "--pdf")
+	if code != exitFailed || !strings.Contains(stderr, "no space left on device") {
+		t.Fatalf("exit %d, stderr %q: want 1 and the disk's error", code, stderr)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		fi, _ := e.Info()
+		if fi.Size() == 0 && e.Name() != outfile.LockFile || strings.HasPrefix(e.Name(), ".") && e.Name() != outfile.LockFile {
+			t.Errorf("%s: empty or temporary file left on the full disk (%d bytes)", e.Name(), fi.Size())
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "history.jsonl")); !bytes.Equal(b, src) {
+		t.Error("the history changed")
 	}
 }
