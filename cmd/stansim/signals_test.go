@@ -137,3 +137,33 @@ func TestInterruptedQuickCommands(t *testing.T) {
 		}
 	}
 }
+
+// Two runs into one folder: the second is refused at once (exit 2, the
+// folder is in use), even with --force, and the first is not disturbed.
+func TestSecondRunIntoAFolderInUse(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "long.yaml"), []byte(longScenario), 0o644))
+	hist := filepath.Join(dir, "out", "long", history.FileName)
+	var second struct {
+		code   int
+		stderr string
+	}
+	ready := func() bool {
+		if !fileHas(hist, []byte(`"ev":"done"`))() {
+			return false
+		}
+		_, second.stderr, second.code = stansim(t, dir, "run", "long.yaml", "--out", "out", "--force")
+		return true
+	}
+	code, _ := signalled(t, dir, syscall.SIGINT, ready, "run", "long.yaml", "--out", "out")
+	if second.code != exitUsage || !bytes.Contains([]byte(second.stderr), []byte("in use by another stansim")) {
+		t.Errorf("second run: exit %d, %q; want 2 and in use", second.code, second.stderr)
+	}
+	if code != exitInterrupted {
+		t.Errorf("first run: exit %d, want %d", code, exitInterrupted)
+	}
+	l, err := history.ReadFile(hist)
+	if err != nil || l.End == nil || l.End.Reason != history.ReasonInterrupted {
+		t.Errorf("first run's history: %v, %+v", err, l)
+	}
+}
