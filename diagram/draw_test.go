@@ -9,12 +9,21 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/stansim/stansim/sim/run"
 )
 
 var regen = flag.Bool("regen", false, "rewrite the golden files in testdata/")
 
 // TestMain fails the package if a run leaves a goroutine behind.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain checks for leaks; started again as a process-mode member (the
+// sigterm-handler preset), the test binary is that member.
+func TestMain(m *testing.M) {
+	if run.IsChild() {
+		os.Exit(run.ChildMain())
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // Recorded runs of each preset (seed 1), as Make leaves them: diagram.json
 // and one history.jsonl per panel.

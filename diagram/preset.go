@@ -74,6 +74,30 @@ var Presets = []Preset{
 				"applies a version only when it is the next of its key, otherwise it does not ack it and it comes back after AckWait")},
 		},
 	},
+	{
+		Name:  "sigterm-handler",
+		Title: "SIGTERM with and without the handler that calls Close(): real processes, real signals",
+		About: "two panels, members as child processes: the lesson's listener after its fix (SIGTERM handler calls Close()) / before it (no handler: SIGTERM ends it without Close())",
+		Panels: []Panel{
+			{Name: "fixed", Title: "with the handler: SIGTERM -> Close()", Scenario: scenarioSigterm("fixed", true, "gets SIGTERM at 1.1 s; its handler calls Close()")},
+			{Name: "before-fix", Title: "without it: SIGTERM ends the process", Scenario: scenarioSigterm("before-fix", false, "gets SIGTERM at 1.1 s and has no handler: the process ends without Close()")},
+		},
+	},
+}
+
+// scenarioSigterm is one panel of sigterm-handler: the same process-mode
+// run but for whether the member's SIGTERM handler calls Close().
+func scenarioSigterm(name string, closeOnSignal bool, how string) string {
+	return fmt.Sprintf(`name: %s
+description: "orders-2 (a child process) %s; heartbeats 250ms, 250ms, 2 failures"
+seed: 1
+duration: 6s
+sample_interval: 20ms
+server: {heartbeat: {interval: 250ms, timeout: 250ms, fail_count: 2}}
+publishers: [{name: tickets, channel: ticket.updated, count: 12, rate: 5, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 30s, process_time: {uniform: [250ms, 450ms]}, mode: process, close_on_signal: %v}]
+faults: [{at: 1100ms, member: orders-2, death: graceful}]
+`, name, how, closeOnSignal)
 }
 
 // Lookup returns the preset with the given name.

@@ -193,6 +193,35 @@ func TestPresetForcedVsHang(t *testing.T) {
 
 func secs(d time.Duration) string { return trimSeconds(d.Seconds()) }
 
+// Members as child processes, real SIGTERM: with the handler that calls
+// Close(), the server drops the member at once; without it, the member is
+// listed until heartbeats fail, as after SIGKILL, and the captions say so.
+func TestPresetSigtermHandler(t *testing.T) {
+	t.Parallel()
+	res := makePreset(t, "sigterm-handler", 1)
+	if len(res.Panels) != 2 {
+		t.Fatalf("%d panels", len(res.Panels))
+	}
+	kinds := []death.Kind{death.Graceful, death.UnhandledTerm}
+	for i, pn := range res.Panels {
+		a := pn.Analysis
+		if len(a.Deaths) != 1 || a.Deaths[0].Kind != kinds[i] {
+			t.Fatalf("%s: deaths %+v, want one %s", pn.Name, a.Deaths, kinds[i])
+		}
+		if d := a.Deaths[0]; d.Removed < 0 || !d.Inside(a.Sample+int64(schedMargin)) {
+			t.Errorf("%s: listed %v, predicted %+v", pn.Name, ns(d.Listed()), d.Predicted)
+		}
+	}
+	fixed, before := res.Panels[0].Analysis.Deaths[0], res.Panels[1].Analysis.Deaths[0]
+	if before.Listed() <= fixed.Listed() {
+		t.Errorf("without the handler listed %v, with it %v: want longer without", ns(before.Listed()), ns(fixed.Listed()))
+	}
+	left, right, _ := strings.Cut(res.Caption, "Right: ")
+	if !strings.Contains(left, "orders-2 called Close()") || !strings.Contains(right, "was ended by SIGTERM (no handler) at 1.10 s without Close()") {
+		t.Errorf("caption does not tell the two deaths apart:\n%s", res.Caption)
+	}
+}
+
 // Slow heartbeats keep the dead member listed; each of its messages comes
 // back a whole number of AckWaits after it was sent, after newer versions.
 func TestPresetAckWaitRedelivery(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/stansim/stansim/sim/run"
 )
 
 // softMemoryLimit keeps a report of a million-event history under 1 GiB:
@@ -19,6 +21,9 @@ import (
 const softMemoryLimit = 640 << 20
 
 func main() {
+	if run.IsChild() { // a process-mode member: this binary, started again
+		os.Exit(run.ChildMain())
+	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softMemoryLimit)
 	}

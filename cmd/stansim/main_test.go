@@ -47,3 +47,10 @@ func stansim(t *testing.T, dir string, args ...string) (string, string, int) {
 	}
 	return out.String(), errb.String(), code
 }
+
+// execStansim prepares the binary to run in dir, output discarded.
+func execStansim(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	return cmd
+}

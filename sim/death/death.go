@@ -23,6 +23,13 @@ const (
 	Interrupt Kind = "interrupt"
 	Forced    Kind = "forced"
 	Hang      Kind = "hang"
+	// UnhandledTerm and UnhandledInt are SIGTERM and SIGINT to a member
+	// without a handler that calls Close() (close_on_signal: false, the
+	// lesson's program before its fix): the signal ends the process and
+	// its connection vanishes, as after SIGKILL. The run records them in
+	// place of graceful and interrupt; scenario files do not name them.
+	UnhandledTerm Kind = "sigterm-no-close"
+	UnhandledInt  Kind = "sigint-no-close"
 )
 
 // Effect is what a death does to the member's connection, the one thing the
@@ -69,20 +76,31 @@ type Info struct {
 	Signal syscall.Signal
 	// Resumable deaths accept resume_after on the fault.
 	Resumable bool
+	// Recorded kinds are written by the run only, never in a scenario.
+	Recorded bool
+	// Unhandled is the kind this one becomes when the member has no
+	// signal handler that calls Close(); "" when it does not change.
+	Unhandled Kind
 }
 
 var table = []Info{
 	{Kind: Graceful, Label: "graceful close", Verb: "closed", Noun: "closed", How: "Close(), as a SIGTERM handler does",
-		Role: RoleClose, Effect: EffectClose, Signal: syscall.SIGTERM},
+		Role: RoleClose, Effect: EffectClose, Signal: syscall.SIGTERM, Unhandled: UnhandledTerm},
 	{Kind: Interrupt, Label: "interrupt (Close())", Verb: "was interrupted", Noun: "interrupted", How: "Close(), as a SIGINT (Ctrl-C) handler does",
-		Role: RoleClose, Effect: EffectClose, Signal: syscall.SIGINT},
+		Role: RoleClose, Effect: EffectClose, Signal: syscall.SIGINT, Unhandled: UnhandledInt},
 	{Kind: Forced, Label: "forced kill", Verb: "was killed", Noun: "killed", How: "no Close(): the connection vanishes, as after SIGKILL",
 		Role: RoleKill, Effect: EffectDrop, Signal: syscall.SIGKILL},
 	{Kind: Hang, Label: "hang (frozen)", Verb: "hung", Noun: "hung", How: "frozen, as under SIGSTOP: connected, answering nothing",
 		Role: RoleHang, Effect: EffectFreeze, Signal: syscall.SIGSTOP, Resumable: true},
+	{Kind: UnhandledTerm, Label: "SIGTERM, no Close()", Verb: "was ended by SIGTERM (no handler)", Noun: "ended (SIGTERM, no Close())",
+		How: "SIGTERM with no handler calling Close(): the process ended and its connection vanished, as after SIGKILL",
+		Role: RoleKill, Effect: EffectDrop, Signal: syscall.SIGTERM, Recorded: true},
+	{Kind: UnhandledInt, Label: "SIGINT, no Close()", Verb: "was ended by SIGINT (no handler)", Noun: "ended (SIGINT, no Close())",
+		How: "SIGINT (Ctrl-C) with no handler calling Close(): the process ended and its connection vanished, as after SIGKILL",
+		Role: RoleKill, Effect: EffectDrop, Signal: syscall.SIGINT, Recorded: true},
 }
 
-// Kinds lists every kind in table order.
+// Kinds lists every kind in table order (recorded-only kinds included).
 func Kinds() []Kind {
 	ks := make([]Kind, len(table))
 	for i, in := range table {
@@ -113,19 +131,33 @@ func Of(k Kind) Info {
 
 // Parse reads a kind as written in a scenario file.
 func Parse(s string) (Kind, error) {
-	if _, ok := Lookup(Kind(s)); ok {
+	if in, ok := Lookup(Kind(s)); ok && !in.Recorded {
 		return Kind(s), nil
+	}
+	if in, ok := Lookup(Kind(s)); ok && in.Recorded {
+		return "", fmt.Errorf("death %q is what the run records for a member without a signal handler: write graceful or interrupt with the listener's close_on_signal: false", s)
 	}
 	return "", fmt.Errorf("death %q: must be one of %s", s, Choices())
 }
 
-// Choices lists the kinds with what each does, for error messages.
+// Choices lists the kinds a scenario may name, with what each does.
 func Choices() string {
-	parts := make([]string, len(table))
-	for i, in := range table {
-		parts[i] = fmt.Sprintf("%s (%s)", in.Kind, in.How)
+	var parts []string
+	for _, in := range table {
+		if !in.Recorded {
+			parts = append(parts, fmt.Sprintf("%s (%s)", in.Kind, in.How))
+		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Actual is the kind a death of kind k really is for a member whose signal
+// handler does (closeOnSignal) or does not call Close().
+func (k Kind) Actual(closeOnSignal bool) Kind {
+	if u := Of(k).Unhandled; !closeOnSignal && u != "" {
+		return u
+	}
+	return k
 }
 
 // Info returns k's row (see Of).

@@ -51,8 +51,9 @@ func TestTableComplete(t *testing.T) {
 		if in.Label == "" || in.Verb == "" || in.Noun == "" || in.How == "" || in.Role == 0 || in.Effect == 0 || in.Signal == 0 {
 			t.Errorf("%s: incomplete row %+v", k, in)
 		}
-		if got, err := Parse(string(k)); err != nil || got != k {
-			t.Errorf("Parse(%q) = %q, %v", k, got, err)
+		got, err := Parse(string(k))
+		if in.Recorded != (err != nil) || !in.Recorded && got != k {
+			t.Errorf("Parse(%q) = %q, %v (recorded-only: %v)", k, got, err, in.Recorded)
 		}
 	}
 	if Hang.Info().Label == Forced.Info().Label || strings.Contains(Hang.Info().Verb, "kill") {
@@ -80,5 +81,28 @@ func TestSorted(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("%v, want %v", got, want)
 		}
+	}
+}
+
+// Without a handler that calls Close(), SIGTERM and SIGINT are as bad as
+// SIGKILL: the server keeps the member until heartbeats fail.
+func TestUnhandledSignals(t *testing.T) {
+	hb := Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2}
+	for _, k := range []Kind{Graceful, Interrupt} {
+		u := k.Actual(false)
+		if u == k || u.CallsClose() || Of(u).Signal != Of(k).Signal || Of(u).Role != RoleKill {
+			t.Errorf("%s without a handler: %s %+v", k, u, Of(u))
+		}
+		w, _ := u.Removal(hb)
+		f, _ := Forced.Removal(hb)
+		if w.Min != f.Min || w.Max != f.Max {
+			t.Errorf("%s: removal %v, want the forced window %v", u, w, f)
+		}
+		if k.Actual(true) != k || Forced.Actual(false) != Forced {
+			t.Errorf("Actual changed a kind it should not")
+		}
+	}
+	if strings.Contains(Choices(), string(UnhandledTerm)) {
+		t.Error("scenario files may not name a recorded-only kind")
 	}
 }

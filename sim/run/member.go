@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/stansim/stansim/sim/broker"
@@ -17,11 +18,25 @@ import (
 // member is one queue-group member across its lives (a restart is a new
 // life with a new client id).
 type member struct {
-	e        *engine
+	env      memberEnv
 	name     string
 	listener scenario.Listener
 	lives    int
-	cur      *life // guarded by e.mu
+	cur      *life // guarded by the engine's mu
+}
+
+// memberEnv is what a member's lives need from their surroundings: the
+// engine when members run in this process, the parent's pipes when the
+// member is a child process (child.go). The member code is the same.
+type memberEnv interface {
+	connect(client string, sub broker.Sub, deliver func(broker.Msg)) (broker.Member, error)
+	record(t time.Time, ev history.Event)
+	// offer asks the group's state whether key's version ver is applied;
+	// commit runs under the group's lock when it is.
+	offer(group, key string, ver int, commit func()) (applied bool, have int)
+	// done tells the run's end test that group finished id.
+	done(group, id string)
+	seed() int64
 }
 
 // life is one connection of a member. mu orders death against acks: a
@@ -29,8 +44,9 @@ type member struct {
 // its done line happen before the death or neither happens.
 type life struct {
 	client string
-	conn   broker.Member
-	rng    *rand.Rand // used only by the subscription's handler goroutine
+	conn   broker.Member // in-process members
+	proc   *child        // process-mode members (process.go)
+	rng    *rand.Rand    // used only by the subscription's handler goroutine
 
 	mu     sync.Mutex
 	dead   bool
@@ -50,25 +66,38 @@ type payload struct {
 // connect starts a new life of the member: its own connection to the
 // broker and the queue subscription.
 func (m *member) connect() (*life, error) {
-	e := m.e
 	l := &life{
 		client: fmt.Sprintf("%s-r%d", m.name, m.lives),
 		died:   make(chan struct{}),
 		ready:  make(chan struct{}, 1),
-		rng:    rand.New(rand.NewPCG(uint64(e.sc.Seed), seedOf(m.name, m.lives))),
+		rng:    rand.New(rand.NewPCG(uint64(m.env.seed()), seedOf(m.name, m.lives))),
 	}
 	m.lives++
+	if e, ok := m.env.(*engine); ok && m.listener.Mode == scenario.ModeProcess {
+		if err := e.spawn(m, l); err != nil {
+			return nil, fmt.Errorf("member %s: %w", m.name, err)
+		}
+		return l, nil
+	}
+	if err := m.subscribe(l); err != nil {
+		return nil, fmt.Errorf("member %s: %w", m.name, err)
+	}
+	m.env.record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: m.listener.Group, Client: l.client})
+	go m.work(l)
+	return l, nil
+}
+
+// subscribe connects the life to the broker with the listener's options.
+func (m *member) subscribe(l *life) error {
 	ls := m.listener
 	sub := broker.Sub{Channel: ls.Channel, Group: ls.Group, Durable: ls.Durable, AckWait: ls.AckWait,
 		MaxInflight: ls.MaxInflight, StartAll: ls.Start == scenario.StartAll}
-	conn, err := e.b.Member(l.client, sub, func(msg broker.Msg) { m.handle(l, msg) })
+	conn, err := m.env.connect(l.client, sub, func(msg broker.Msg) { m.handle(l, msg) })
 	if err != nil {
-		return nil, fmt.Errorf("member %s: %w", m.name, err)
+		return err
 	}
 	l.conn = conn
-	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: ls.Group, Client: l.client})
-	go m.work(l)
-	return l, nil
+	return nil
 }
 
 // handle records the delivery the moment the client library hands it over
@@ -83,7 +112,7 @@ func (m *member) handle(l *life, msg broker.Msg) {
 	if l.dead {
 		return
 	}
-	m.e.rec.Record(now, history.Event{
+	m.env.record(now, history.Event{
 		Ev: history.KindDeliver, Member: m.name, Group: m.listener.Group, Seq: msg.Seq(),
 		ID: p.ID, Key: p.Key, Ver: p.Ver,
 		Redelivered: history.Bool(msg.Redelivered()), Redeliveries: history.Int(msg.Redeliveries()),
@@ -146,44 +175,70 @@ func (m *member) finish(l *life, msg broker.Msg) bool {
 		Ev: history.KindDone, Member: m.name, Group: m.listener.Group, Seq: msg.Seq(),
 		ID: p.ID, Key: p.Key, Ver: p.Ver, Redeliveries: history.Int(msg.Redeliveries()),
 	}
-	applied, have := m.e.states[m.listener.Group].offer(p.Key, p.Ver, func() {
+	applied, have := m.env.offer(m.listener.Group, p.Key, p.Ver, func() {
 		if err := msg.Ack(); err != nil {
 			ev.AckErr = err.Error()
 		}
-		m.e.rec.Record(time.Now(), ev)
+		m.env.record(time.Now(), ev)
 	})
 	if !applied {
 		// Neither applied nor acked: the server redelivers it after AckWait.
 		ev.Ev, ev.Have = history.KindSkip, history.Int(have)
-		m.e.rec.Record(time.Now(), ev)
+		m.env.record(time.Now(), ev)
 	}
 	l.queue[0] = nil
 	l.queue = l.queue[1:]
 	if applied && ev.AckErr == "" {
-		m.e.track.done(m.listener.Group, p.ID)
+		m.env.done(m.listener.Group, p.ID)
 	}
 	return true
 }
 
 // kill ends the life as the given death: the member records nothing more,
-// then the broker carries out the death table's effect on its connection.
+// then the death table's effect is carried out (on the connection in this
+// process, by the kind's signal for a child process).
 func (m *member) kill(l *life, kind death.Kind) {
-	e := m.e
-	effect := kind.Info().Effect
+	ev := history.Event{Member: m.name, Group: m.listener.Group, Death: kind, Client: l.client}
+	if l.proc != nil {
+		m.env.record(time.Now(), withEv(ev, history.KindFault))
+		l.proc.signal(kind.Info().Signal)
+	} else {
+		// Dead first, under the lock the handlers take: no delivery or
+		// done line can follow the fault line.
+		l.mu.Lock()
+		l.dead = true
+		close(l.died)
+		m.env.record(time.Now(), withEv(ev, history.KindFault))
+		l.mu.Unlock()
+		l.die(kind.Info().Effect)
+	}
+	m.env.record(time.Now(), withEv(ev, history.KindMemberDown))
+}
+
+func withEv(e history.Event, kind string) history.Event { e.Ev = kind; return e }
+
+// die stops the life from recording and acking, then carries out effect on
+// its connection.
+func (l *life) die(effect death.Effect) {
 	l.mu.Lock()
-	l.dead = true
+	if !l.dead {
+		l.dead = true
+		close(l.died)
+	}
 	l.frozen = effect == death.EffectFreeze
-	close(l.died)
-	e.rec.Record(time.Now(), history.Event{Ev: history.KindFault, Member: m.name, Group: m.listener.Group, Death: kind, Client: l.client})
 	l.mu.Unlock()
 	l.conn.Die(effect)
-	e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client, Death: kind})
 }
 
 // resume thaws a frozen life (SIGCONT): the same client goes on with what
 // it had buffered, as a stopped process does when continued; the server may
 // have dropped it meanwhile.
 func (m *member) resume(l *life) {
+	if l.proc != nil {
+		l.proc.signal(syscall.SIGCONT)
+		m.env.record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: m.listener.Group, Client: l.client})
+		return
+	}
 	l.mu.Lock()
 	if !l.frozen {
 		l.mu.Unlock()
@@ -191,7 +246,7 @@ func (m *member) resume(l *life) {
 	}
 	l.frozen, l.dead = false, false
 	l.died = make(chan struct{})
-	m.e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: m.listener.Group, Client: l.client})
+	m.env.record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: m.listener.Group, Client: l.client})
 	l.mu.Unlock()
 	l.conn.Thaw()
 	go m.work(l)
@@ -199,6 +254,9 @@ func (m *member) resume(l *life) {
 
 // busy reports whether a live life still has messages to process.
 func (l *life) busy() bool {
+	if l.proc != nil {
+		return l.proc.busy()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return !l.dead && len(l.queue) > 0
@@ -206,6 +264,11 @@ func (l *life) busy() bool {
 
 // stop closes a live member at the end of the run.
 func (m *member) stop(l *life) {
+	if l.proc != nil {
+		l.proc.stop()
+		m.env.record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client})
+		return
+	}
 	l.mu.Lock()
 	wasDead := l.dead
 	if !wasDead {
@@ -215,8 +278,17 @@ func (m *member) stop(l *life) {
 	l.mu.Unlock()
 	l.conn.Release()
 	if !wasDead {
-		m.e.rec.Record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client})
+		m.env.record(time.Now(), history.Event{Ev: history.KindMemberDown, Member: m.name, Group: m.listener.Group, Client: l.client})
 	}
+}
+
+// release frees a dead life's connection or process.
+func (l *life) release() {
+	if l.proc != nil {
+		l.proc.kill()
+		return
+	}
+	l.conn.Release()
 }
 
 // seedOf derives a member life's random stream from its name, so the

@@ -267,14 +267,19 @@ func bruteInversions(evs []history.Event) int {
 // had buffered (SIGCONT): the messages the group handed to another member
 // meanwhile are done twice, and the history shows it alive again.
 func TestResumedHangDoesHeldMessagesTwice(t *testing.T) {
-	t.Parallel()
+	for _, mode := range []string{"in-process", "process"} {
+		t.Run(mode, func(t *testing.T) { resumedHang(t, mode) })
+	}
+}
+
+func resumedHang(t *testing.T, mode string) {
 	a := simtest.Run(t, `
 name: resumed-hang
 duration: 15s
 sample_interval: 20ms
 server: {heartbeat: {interval: 250ms, timeout: 250ms, fail_count: 2}}
 publishers: [{name: p, channel: c, count: 40, rate: 20, keys: 2}]
-listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 120ms}]
+listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 120ms, mode: `+mode+`}]
 faults: [{at: 700ms, member: g-1, death: hang, resume_after: 2500ms}]
 `)
 	d := onlyDeath(t, a)

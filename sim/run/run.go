@@ -46,8 +46,12 @@ type engine struct {
 	b   broker.Broker
 	// states holds each queue group's per-key state (its database).
 	states map[string]*groupState
-	track  *tracker
-	samp   *sampler
+	// mono0 and mono0At pair a CLOCK_MONOTONIC reading with this
+	// process's time, to place member processes' events.
+	mono0   int64
+	mono0At time.Time
+	track   *tracker
+	samp    *sampler
 
 	mu      sync.Mutex
 	members map[string]*member
@@ -89,7 +93,8 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 	defer f.Close()
 	e := &engine{
 		sc: sc, dir: dir, b: b,
-		rec:     history.NewRecorder(f),
+		rec:   history.NewRecorder(f),
+		mono0: monotonic(), mono0At: time.Now(),
 		members: map[string]*member{},
 	}
 	e.samp = &sampler{e: e, interval: sc.SampleInterval}
@@ -130,7 +135,7 @@ func (e *engine) drive(ctx context.Context, resolved []byte, opt Options) (strin
 	sc := e.sc
 	for _, l := range sc.Listeners {
 		for _, name := range sc.MemberNames(l) {
-			m := &member{e: e, name: name, listener: l}
+			m := &member{env: e, name: name, listener: l}
 			e.members[name] = m
 			e.order = append(e.order, m)
 			lf, err := m.connect()
@@ -228,7 +233,9 @@ func (e *engine) inject(ctx context.Context, zero time.Time, ft scenario.Fault) 
 	m.cur = nil
 	e.mu.Unlock()
 	if lf != nil {
-		m.kill(lf, ft.Death)
+		// Without a handler that calls Close(), SIGTERM and SIGINT end
+		// the member as SIGKILL does: the history records what happened.
+		m.kill(lf, ft.Death.Actual(m.listener.CloseOnSignal))
 		e.mu.Lock()
 		e.dead = append(e.dead, lf.client)
 		e.lastDie = time.Now()
@@ -291,7 +298,7 @@ func (e *engine) shutdown() {
 			if m, ok := live[lf]; ok {
 				m.stop(lf)
 			} else {
-				lf.conn.Release()
+				lf.release()
 			}
 		})
 	}
@@ -312,4 +319,32 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 	case <-timer.C:
 		return true
 	}
+}
+
+// The engine is the members' environment when they run in this process.
+
+func (e *engine) connect(client string, sub broker.Sub, deliver func(broker.Msg)) (broker.Member, error) {
+	return e.b.Member(client, sub, deliver)
+}
+
+func (e *engine) record(t time.Time, ev history.Event) { e.rec.Record(t, ev) }
+
+func (e *engine) offer(group, key string, ver int, commit func()) (bool, int) {
+	return e.states[group].offer(key, ver, commit)
+}
+
+func (e *engine) done(group, id string) { e.track.done(group, id) }
+
+func (e *engine) seed() int64 { return e.sc.Seed }
+
+// clock places a CLOCK_MONOTONIC reading (a member process's event) on
+// this process's clock.
+func (e *engine) clock(mono int64) time.Time { return e.mono0At.Add(time.Duration(mono - e.mono0)) }
+
+// memberURL is the server URL member processes connect to.
+func (e *engine) memberURL() string {
+	if u, ok := e.b.(interface{ URL() string }); ok {
+		return u.URL()
+	}
+	return ""
 }

@@ -347,3 +347,15 @@ func (d *decoder) dist(p string, v *yaml.Node, dst *Dist) {
 	}
 	*dst = out
 }
+
+// boolean decodes true or false.
+func (d *decoder) boolean(p string, v *yaml.Node, dst *bool) {
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!bool" {
+		var b bool
+		if err := v.Decode(&b); err == nil {
+			*dst = b
+			return
+		}
+	}
+	d.errorf(v, p, "must be true or false, not %s", describe(v))
+}

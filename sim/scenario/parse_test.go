@@ -29,7 +29,7 @@ func TestGoodFile(t *testing.T) {
 		t.Fatalf("path %q, %d scenarios, warnings %v", f.Path, len(f.Scenarios), f.Warnings)
 	}
 	defaultListener := Listener{Group: "default-group", Channel: "ticket.updated", Members: 1, AckWait: 30 * time.Second,
-		MaxInflight: 1024, ProcessTime: Dist{Kind: DistFixed}, Start: StartAll, Policy: PolicyNaive}
+		MaxInflight: 1024, ProcessTime: Dist{Kind: DistFixed}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true}
 	fastHB := Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2}
 	want := []Scenario{{
 		Name:           "forced-kill",
@@ -43,7 +43,7 @@ func TestGoodFile(t *testing.T) {
 		Publishers: []Publisher{{Name: "pub", Channel: "ticket.updated", Count: 100, Rate: 50, Keys: 5}},
 		// The scenario's list replaces the defaults' list.
 		Listeners: []Listener{{Group: "orders", Channel: "ticket.updated", Members: 2, Durable: "orders", AckWait: 2 * time.Second,
-			MaxInflight: 1, ProcessTime: Dist{Kind: DistFixed, Fixed: 20 * time.Millisecond}, Start: StartNew, Policy: PolicyNaive}},
+			MaxInflight: 1, ProcessTime: Dist{Kind: DistFixed, Fixed: 20 * time.Millisecond}, Start: StartNew, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true}},
 		Faults: []Fault{
 			{At: time.Second, Member: "orders-1", Death: death.Forced, RestartAfter: 3 * time.Second},
 			{At: 5 * time.Second, Member: "orders-1", Death: death.Graceful},
@@ -58,13 +58,13 @@ func TestGoodFile(t *testing.T) {
 		Server:     Server{Store: StoreMemory, Heartbeat: fastHB},
 		Publishers: []Publisher{{Name: "p1", Channel: "a.b", Count: 1000, Rate: 12.5, Keys: 1}},
 		Listeners: []Listener{{Group: "g", Channel: "a.b", Members: 1, AckWait: 30 * time.Second, MaxInflight: 1024,
-			ProcessTime: Dist{Kind: DistUniform, Min: 5 * time.Millisecond, Max: 30 * time.Millisecond}, Start: StartAll, Policy: PolicyNaive}},
+			ProcessTime: Dist{Kind: DistUniform, Min: 5 * time.Millisecond, Max: 30 * time.Millisecond}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true}},
 	}, {
 		Name: "exponential", Tags: []string{"slow"}, Seed: -3, Duration: 10 * time.Second, SampleInterval: 20 * time.Millisecond,
 		Server:     Server{Store: StoreMemory, Heartbeat: fastHB},
 		Publishers: []Publisher{{Name: "p1", Channel: "a.b", Count: 10, Rate: 100, Keys: 1}},
 		Listeners: []Listener{{Group: "g", Channel: "a.b", Members: 3, AckWait: 30 * time.Second, MaxInflight: 1024,
-			ProcessTime: Dist{Kind: DistExponential, Mean: 20 * time.Millisecond}, Start: StartAll, Policy: PolicyNaive}},
+			ProcessTime: Dist{Kind: DistExponential, Mean: 20 * time.Millisecond}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true}},
 	}}
 	for i, s := range f.Scenarios {
 		s.Written = ""

@@ -37,6 +37,7 @@ func (s *Scenario) ResolvedYAML() ([]byte, error) {
 			Group: l.Group, Channel: l.Channel, Members: l.Members, Durable: l.Durable,
 			AckWait: yamlDuration(l.AckWait), MaxInflight: l.MaxInflight,
 			ProcessTime: yamlDist(l.ProcessTime), Start: l.Start, Policy: l.Policy,
+			Mode: l.Mode, CloseOnSignal: l.CloseOnSignal,
 		})
 	}
 	for _, f := range s.Faults {
@@ -92,15 +93,17 @@ type resolvedPublisher struct {
 }
 
 type resolvedListener struct {
-	Group       string       `yaml:"group"`
-	Channel     string       `yaml:"channel"`
-	Members     int          `yaml:"members"`
-	Durable     string       `yaml:"durable,omitempty"`
-	AckWait     yamlDuration `yaml:"ack_wait"`
-	MaxInflight int          `yaml:"max_inflight"`
-	ProcessTime yamlDist     `yaml:"process_time"`
-	Start       string       `yaml:"start"`
-	Policy      string       `yaml:"policy"`
+	Group         string       `yaml:"group"`
+	Channel       string       `yaml:"channel"`
+	Members       int          `yaml:"members"`
+	Durable       string       `yaml:"durable,omitempty"`
+	AckWait       yamlDuration `yaml:"ack_wait"`
+	MaxInflight   int          `yaml:"max_inflight"`
+	ProcessTime   yamlDist     `yaml:"process_time"`
+	Start         string       `yaml:"start"`
+	Policy        string       `yaml:"policy"`
+	Mode          string       `yaml:"mode"`
+	CloseOnSignal bool         `yaml:"close_on_signal"`
 }
 
 type resolvedFault struct {

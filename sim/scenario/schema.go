@@ -15,7 +15,7 @@ var (
 	serverFields    = []string{"store", "heartbeat"}
 	heartbeatFields = []string{"interval", "timeout", "fail_count"}
 	publisherFields = []string{"name", "channel", "count", "rate", "keys"}
-	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start", "policy"}
+	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start", "policy", "mode", "close_on_signal"}
 	faultFields     = []string{"at", "member", "death", "restart_after", "resume_after"}
 )
 
@@ -130,6 +130,9 @@ func (d *decoder) listener(path string, n *yaml.Node) Listener {
 		ProcessTime: Dist{Kind: DistFixed},
 		Start:       DefaultStart,
 		Policy:      DefaultPolicy,
+		Mode:        DefaultMode,
+		// A member's signal handler calls Close() unless told otherwise.
+		CloseOnSignal: true,
 	}
 	if d.fields(path, n, listenerFields, func(key, p string, v *yaml.Node) {
 		switch key {
@@ -151,6 +154,10 @@ func (d *decoder) listener(path string, n *yaml.Node) Listener {
 			d.str(p, v, &l.Start)
 		case "policy":
 			d.str(p, v, &l.Policy)
+		case "mode":
+			d.str(p, v, &l.Mode)
+		case "close_on_signal":
+			d.boolean(p, v, &l.CloseOnSignal)
 		}
 	}) {
 		d.require(path, n, "group", "channel")

@@ -35,6 +35,12 @@ const (
 	StartNew    = "new"
 )
 
+// Listener modes (Listener.Mode).
+const (
+	ModeInProcess = "in-process"
+	ModeProcess   = "process"
+)
+
 // Listener policies (Listener.Policy): how a member applies a message to
 // its group's per-key state (the service's database).
 const (
@@ -64,6 +70,7 @@ const (
 	DefaultMaxInflight          = 1024
 	DefaultStart                = StartAll
 	DefaultPolicy               = PolicyNaive
+	DefaultMode                 = ModeInProcess
 )
 
 // Dist is a processing-time distribution.
@@ -153,6 +160,14 @@ type Listener struct {
 	ProcessTime    Dist
 	Start          string // "all" | "new"
 	Policy         string // "naive" | "version-check"
+	// Mode says where members run: in this process, each with its own
+	// connection (ModeInProcess), or as child processes killed by real
+	// signals (ModeProcess; Linux and other Unix systems).
+	Mode string
+	// CloseOnSignal: the member's SIGTERM/SIGINT handler calls Close()
+	// (default); false is the lesson's program before its fix, which the
+	// signal ends without Close().
+	CloseOnSignal bool
 }
 
 // Fault kills Member at At; with RestartAfter > 0 it comes back (with a new

@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -240,6 +241,7 @@ func (c *checker) listeners() {
 			c.errf(at+".max_inflight", "max_inflight %d: must be between 1 and %d", l.MaxInflight, maxMaxInflight)
 		}
 		c.processTime(at+".process_time", l.ProcessTime)
+		c.mode(at+".mode", l.Mode)
 		if l.Policy != PolicyNaive && l.Policy != PolicyVersionCheck {
 			c.errf(at+".policy", "policy %q: must be %s (apply every delivery) or %s (apply only the next version of a key; otherwise do not ack it, so it comes back after AckWait)", l.Policy, PolicyNaive, PolicyVersionCheck)
 		}
@@ -325,5 +327,15 @@ func (c *checker) heartbeatBound(rel, what string, d time.Duration) {
 		c.errf(rel, "%s %v: must be >= %v", what, d, minHeartbeat)
 	case d > maxHeartbeat:
 		c.errf(rel, "%s %v: must be <= %v (the server would keep a dead member listed for (F+1) times that)", what, d, maxHeartbeat)
+	}
+}
+
+// mode checks a listener's mode; process mode needs Unix signals.
+func (c *checker) mode(rel, m string) {
+	switch {
+	case m != ModeInProcess && m != ModeProcess:
+		c.errf(rel, "mode %q: must be %s (members in this process) or %s (each member a child process killed by real signals)", m, ModeInProcess, ModeProcess)
+	case m == ModeProcess && !processModeSupported:
+		c.errf(rel, "mode process needs Linux or another Unix system (signals such as SIGTERM, SIGKILL and SIGSTOP); on %s use mode in-process, which imitates each death", runtime.GOOS)
 	}
 }

@@ -88,8 +88,17 @@ func (p publisher) Close() error { return p.sc.Close() }
 // socket that can be frozen), a streaming connection over it, and a queue
 // subscription with manual acks.
 func (b *Broker) Member(client string, sub broker.Sub, deliver func(broker.Msg)) (broker.Member, error) {
+	return Member(b.srv.URL(), client, sub, deliver)
+}
+
+// URL is the server's NATS client URL (what a member process connects to).
+func (b *Broker) URL() string { return b.srv.URL() }
+
+// Member connects a member to the server at url: what Broker.Member does,
+// for a member in a child process that has only the URL.
+func Member(url, client string, sub broker.Sub, deliver func(broker.Msg)) (broker.Member, error) {
 	m := &member{dialer: &freezableDialer{}}
-	nc, err := nats.Connect(b.srv.URL(), nats.Name(client), nats.NoReconnect(), nats.SetCustomDialer(m.dialer))
+	nc, err := nats.Connect(url, nats.Name(client), nats.NoReconnect(), nats.SetCustomDialer(m.dialer))
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}

@@ -1,0 +1,69 @@
+//go:build unix
+
+package run_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/death"
+	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/simtest"
+)
+
+// The same scenario with members in this process and as child processes
+// killed by real signals: each death's zombie window lies inside the
+// bounds its kind predicts, in both modes. SIGKILL, a SIGTERM without a
+// handler calling Close() and SIGSTOP leave the member listed until
+// heartbeats fail; SIGTERM and SIGINT with the handler do not.
+func TestProcessModeMatchesInProcess(t *testing.T) {
+	const sample = 20 * time.Millisecond
+	hb := analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2}
+	cases := []struct {
+		death       death.Kind
+		closeOnSig  bool
+		recorded    death.Kind
+		zombie      bool // the server keeps listing the dead member
+	}{
+		{death.Forced, true, death.Forced, true},
+		{death.Hang, true, death.Hang, true},
+		{death.Graceful, true, death.Graceful, false},
+		{death.Interrupt, true, death.Interrupt, false},
+		{death.Graceful, false, death.UnhandledTerm, true},
+	}
+	for _, mode := range []string{"in-process", "process"} {
+		for _, c := range cases {
+			name := fmt.Sprintf("%s/%s-close-%v", mode, c.death, c.closeOnSig)
+			t.Run(name, func(t *testing.T) {
+				a := simtest.Run(t, fmt.Sprintf(`
+name: modes
+duration: 12s
+sample_interval: %v
+server: {heartbeat: {interval: %v, timeout: %v, fail_count: %d}}
+publishers: [{name: p, channel: c, count: 30, rate: 20, keys: 2}]
+listeners: [{group: g, channel: c, members: 2, ack_wait: 30s, process_time: 60ms, mode: %s, close_on_signal: %v}]
+faults: [{at: 600ms, member: g-1, death: %s}]
+`, sample, hb.Interval, hb.Timeout, hb.FailCount, mode, c.closeOnSig, c.death))
+				d := onlyDeath(t, a)
+				if d.Kind != c.recorded {
+					t.Fatalf("recorded death %q, want %q", d.Kind, c.recorded)
+				}
+				if d.Removed < 0 {
+					t.Fatal("the server still listed g-1 at the end")
+				}
+				w := *d.Predicted
+				if err := simtest.Within("zombie window", ns(d.Removed-d.T), w.Min-sample, w.Max+sample+schedMargin); err != nil {
+					t.Error(err)
+				}
+				if listed := ns(d.Removed - d.T); c.zombie != (listed > 300*time.Millisecond) {
+					t.Errorf("listed %v after the death: a zombie subscription = %v, want %v", listed, !c.zombie, c.zombie)
+				}
+				if a.Summary.Lost != 0 || a.Summary.Reason != history.ReasonDone {
+					t.Errorf("lost %d, reason %s: want 0, done", a.Summary.Lost, a.Summary.Reason)
+				}
+			})
+		}
+	}
+}
