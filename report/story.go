@@ -80,6 +80,8 @@ func (x *explainer) travel(m *analyze.Message, g string, upto int) *story {
 			x.handOff(s, m, g, next)
 		case next.After != nil:
 			s.add("%s reached %s at %s", short(m), next.Member, secs(next.T))
+		case next.Thawed:
+			s.add("%s read %s only when it resumed, at %s: the copy the server had sent it while it was frozen", next.Member, short(m), secs(next.T))
 		case !next.Redelivered:
 			if s.cause == "" {
 				s.cause = CauseUnflagged

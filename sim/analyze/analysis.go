@@ -68,6 +68,10 @@ type Delivery struct {
 	// Skip is the index in Message.Skips this delivery ended in (a
 	// version-check member did not apply it), or -1.
 	Skip int
+	// Thawed marks the copy a hung member got while frozen and read only
+	// when it resumed: the send the history could not show (Unseen), not a
+	// second one.
+	Thawed bool
 }
 
 // Skip is one skip line: a version-check member processed a delivery whose

@@ -84,6 +84,7 @@ func (a *Analysis) handOffs() {
 			prev[dl.Group] = pc
 		}
 		a.inferUndelivered(m, prev)
+		a.markThawed(m)
 	}
 	for _, d := range a.Deaths {
 		d.Held, d.Sent = a.heldBy(d), a.sentTo(d)
@@ -240,4 +241,22 @@ func (a *Analysis) Resumed(d *Death) bool {
 		}
 	}
 	return false
+}
+
+// markThawed finds the copies a resumed hung member read once thawed: an
+// unflagged delivery to the member, in the life that hung, at or after its
+// resume, of a message the analysis says was sent to it while frozen.
+func (a *Analysis) markThawed(m *Message) {
+	for _, u := range m.Unseen {
+		d := u.Death
+		if !a.Resumed(d) {
+			continue
+		}
+		for k := range m.Deliveries {
+			if dl := &m.Deliveries[k]; dl.Member == d.Member && dl.Group == d.Group && dl.T >= d.Restart && !dl.Redelivered == !u.Redelivered {
+				dl.Thawed = true
+				break
+			}
+		}
+	}
 }

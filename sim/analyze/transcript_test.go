@@ -238,6 +238,9 @@ func details(name string, a *Analysis) []byte {
 			if d.After != nil {
 				cause += fmt.Sprintf(" after %s's %s death", d.After.Member, d.After.Kind)
 			}
+			if d.Thawed {
+				cause += " (read when it resumed)"
+			}
 			fmt.Fprintf(&b, "    deliver %s %s r%d%s\n", ms(d.T), d.Member, d.Redeliveries, cause)
 		}
 		for k, d := range m.Dones {
