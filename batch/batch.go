@@ -125,7 +125,7 @@ func Run(ctx context.Context, cfg Config, scs []scenario.Scenario) (*Result, err
 	defer unlock()
 	if !cfg.Force {
 		for _, sc := range scs {
-			if IsScenarioDir(filepath.Join(dir, sc.Name)) {
+			if IsScenarioDir(filepath.Join(dir, sc.Name)) || sweepHasRuns(filepath.Join(dir, sc.Name)) {
 				return nil, fmt.Errorf("%s %w; pass --force to replace it, or choose another --out", filepath.Join(dir, sc.Name), ErrEarlierRun)
 			}
 		}
@@ -141,6 +141,9 @@ func Run(ctx context.Context, cfg Config, scs []scenario.Scenario) (*Result, err
 	for i := range scs {
 		sc := &scs[i]
 		res.Outcomes[i] = Outcome{Scenario: *sc, Dir: filepath.Join(dir, sc.Name)}
+		if sc.Sweep != nil {
+			continue // after the others, its runs par at a time (sweep.go)
+		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -156,6 +159,11 @@ func Run(ctx context.Context, cfg Config, scs []scenario.Scenario) (*Result, err
 		})
 	}
 	wg.Wait()
+	for i := range scs {
+		if scs[i].Sweep != nil {
+			res.Outcomes[i] = runSweep(ctx, &scs[i], res.Outcomes[i].Dir, cfg, prog, par)
+		}
+	}
 	prog.close()
 	if cfg.NoBatchFiles {
 		return res, nil

@@ -164,7 +164,7 @@ func TestPresetForcedVsHang(t *testing.T) {
 		t.Fatalf("caption has no right panel: %q", res.Caption)
 	}
 	for _, want := range []string{
-		"Left: orders-2 was killed at 1.10 s without Close()",
+		"Left: orders-2 was killed at " + fmtSeconds(f.T) + " without Close()",
 		"removal " + secs(f.Predicted.Min) + "-" + secs(f.Predicted.Max) + " s after the death",
 		"kept listing it for " + fmtDur(f.Listed()),
 	} {
@@ -173,7 +173,7 @@ func TestPresetForcedVsHang(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"orders-2 hung at 1.10 s (frozen",
+		"orders-2 hung at " + fmtSeconds(h.T) + " (frozen",
 		"removal " + secs(h.Predicted.Min) + "-" + secs(h.Predicted.Max) + " s after the death",
 		"kept listing it for " + fmtDur(h.Listed()),
 		"The hung member stayed listed",
@@ -217,7 +217,7 @@ func TestPresetSigtermHandler(t *testing.T) {
 		t.Errorf("without the handler listed %v, with it %v: want longer without", ns(before.Listed()), ns(fixed.Listed()))
 	}
 	left, right, _ := strings.Cut(res.Caption, "Right: ")
-	if !strings.Contains(left, "orders-2 called Close()") || !strings.Contains(right, "was ended by SIGTERM (no handler) at 1.10 s without Close()") {
+	if !strings.Contains(left, "orders-2 called Close()") || !strings.Contains(right, "was ended by SIGTERM (no handler) at "+fmtSeconds(before.T)+" without Close()") {
 		t.Errorf("caption does not tell the two deaths apart:\n%s", res.Caption)
 	}
 }

@@ -38,6 +38,7 @@ type indexRow struct {
 	Skips                                               int
 	Expect                                              string // "3 met", "1 of 3 failed", "" without expectations
 	ExpectFailed                                        bool
+	Sweep                                               bool // a sweep: Report is its sweep.html
 	Thumbs                                              []thumb
 	// Groups are the scenario's queue groups, shown as rows of their own
 	// when it has several.
@@ -98,6 +99,10 @@ func writeIndex(batchDir string, entries []Entry) error {
 		} else if exists(batchDir, e.Dir, MDFile) {
 			r.Report = href(e.Dir, MDFile)
 		}
+		thumbs := Thumbnails
+		if exists(batchDir, e.Dir, SweepHTMLFile) { // a sweep: its report and charts
+			r.Report, r.Sweep, thumbs = href(e.Dir, SweepHTMLFile), true, sweepThumbnails()
+		}
 		for _, z := range s.ZombieWindows {
 			w := "still listed at the end"
 			if z.Ms != nil {
@@ -109,7 +114,7 @@ func writeIndex(batchDir string, entries []Entry) error {
 			r.Zombies = append(r.Zombies, fmt.Sprintf("%s (%s at %s): %s", z.Member, z.Death, msText(z.AtMs), w))
 		}
 		r.Groups = indexGroups(e)
-		for _, c := range Thumbnails {
+		for _, c := range thumbs {
 			t := thumb{Chart: c, Title: chartTitle(c), Scenario: e.Name, Report: r.Report}
 			if exists(batchDir, e.Dir, c+".svg") {
 				t.Src = href(e.Dir, c+".svg")
@@ -163,7 +168,21 @@ func chartTitle(name string) string {
 	if info, ok := plots.Lookup(name); ok {
 		return info.Title
 	}
+	for _, c := range plots.SweepCharts {
+		if c.Name == name {
+			return c.Title
+		}
+	}
 	return name
+}
+
+// sweepThumbnails are the charts index.html shows small for a sweep.
+func sweepThumbnails() []string {
+	var ns []string
+	for _, c := range plots.SweepCharts {
+		ns = append(ns, c.Name)
+	}
+	return ns
 }
 
 func exists(batchDir, dir, name string) bool {

@@ -34,6 +34,7 @@ type page struct {
 	Groups            *groupTable // nil unless several queue groups
 	Delays            []delay
 	Zombies           []zombie
+	Predicted         []DeathCheck // predict.go
 	Expectations      []expectation
 	Explain           Explanations
 	Charts            []chart
@@ -107,6 +108,7 @@ func newPage(dir string, a *analyze.Analysis) *page {
 		newDelay("end_to_end_ms", "Publish to done", s.EndToEndMs, endToEndSentence(s.EndToEndMs)),
 	}
 	p.Zombies = zombies(a)
+	p.Predicted = Checks(a)
 	p.Expectations = expectations(s)
 	for _, info := range plots.Registry {
 		p.Charts = append(p.Charts, readChart(dir, info))

@@ -56,7 +56,7 @@ failed, 130 interrupted.`,
 		a.code = cmdRun(a, cmd, rf, nil)
 		return nil
 	}
-	root.AddCommand(newRunCmd(a), newValidateCmd(a), newReportCmd(a), newDiagramCmd(a), newCompareCmd(a))
+	root.AddCommand(newRunCmd(a), newValidateCmd(a), newReportCmd(a), newDiagramCmd(a), newCompareCmd(a), newPredictCmd(a))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

@@ -47,6 +47,7 @@ func (s *Scenario) ResolvedYAML() ([]byte, error) {
 		})
 	}
 	r.Expect = expectNode(s.Expect)
+	r.Sweep = s.Sweep.node()
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -71,6 +72,7 @@ type resolvedScenario struct {
 	Listeners      []resolvedListener  `yaml:"listeners"`
 	Faults         []resolvedFault     `yaml:"faults,omitempty"`
 	Expect         *yaml.Node          `yaml:"expect,omitempty"`
+	Sweep          *yaml.Node          `yaml:"sweep,omitempty"`
 }
 
 type resolvedServer struct {

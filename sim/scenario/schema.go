@@ -11,7 +11,7 @@ import (
 
 // YAML field names, in the order ResolvedYAML writes them.
 var (
-	scenarioFields  = []string{"name", "description", "tags", "seed", "duration", "sample_interval", "server", "publishers", "listeners", "faults", "expect"}
+	scenarioFields  = []string{"name", "description", "tags", "seed", "duration", "sample_interval", "server", "publishers", "listeners", "faults", "expect", "sweep"}
 	serverFields    = []string{"store", "heartbeat"}
 	heartbeatFields = []string{"interval", "timeout", "fail_count"}
 	publisherFields = []string{"name", "channel", "count", "rate", "keys"}
@@ -72,6 +72,8 @@ func (d *decoder) scenario(path string, n *yaml.Node) Scenario {
 			})
 		case "expect":
 			s.Expect = d.expectations(p, v)
+		case "sweep":
+			s.Sweep = d.sweep(p, n, v)
 		}
 	})
 	if ok {

@@ -201,6 +201,9 @@ type Scenario struct {
 	// Expect lists what the run must show (summary paths and bounds), in
 	// file order; a failed one makes the command exit 3.
 	Expect []Expectation
+	// Sweep is the scenario's `sweep:` grid (sweep.go); nil for an
+	// ordinary scenario. Each of its cells is an ordinary scenario.
+	Sweep *Sweep
 	// Written is this scenario's YAML as written in the file: the text of
 	// its list item, re-indented to column 0 (defaults not merged in).
 	Written string
