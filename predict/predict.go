@@ -236,16 +236,7 @@ func num(f float64) string {
 }
 
 // short formats a duration without zero trailing units ("5m", not "5m0s").
-func short(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-		if strings.HasSuffix(s, "h0m") {
-			s = strings.TrimSuffix(s, "0m")
-		}
-	}
-	return s
-}
+func short(d time.Duration) string { return scenario.ShortDuration(d) }
 
 // Ms formats milliseconds bounds: "500 ms to 750 ms", "4.2 s to 6 s".
 func Ms(b Bounds) string {

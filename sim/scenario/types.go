@@ -118,8 +118,11 @@ func (d Dist) String() string {
 	}
 }
 
-// short formats d like time.Duration.String without zero trailing units:
-// "1h" rather than "1h0m0s", "2m" rather than "2m0s".
+// ShortDuration formats d as a scenario file writes it: like
+// time.Duration.String without zero trailing units ("1h" rather than
+// "1h0m0s", "2m" rather than "2m0s").
+func ShortDuration(d time.Duration) string { return short(d) }
+
 func short(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
