@@ -34,9 +34,15 @@ func Rebuild(ctx context.Context, dir string, opt RenderOptions) (*Result, error
 		return nil, err
 	}
 	var names []string
+	sweeps := map[string]bool{}
 	for _, e := range entries {
-		if e.IsDir() && IsScenarioDir(filepath.Join(dir, e.Name())) {
+		switch sub := filepath.Join(dir, e.Name()); {
+		case !e.IsDir():
+		case IsScenarioDir(sub):
 			names = append(names, e.Name())
+		case sweepHasRuns(sub):
+			names = append(names, e.Name())
+			sweeps[e.Name()] = true
 		}
 	}
 	if len(names) == 0 {
@@ -48,7 +54,11 @@ func Rebuild(ctx context.Context, dir string, opt RenderOptions) (*Result, error
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		o, err := renderOutcome(ctx, filepath.Join(dir, n), opt)
+		render := renderOutcome
+		if sweeps[n] {
+			render = rebuildSweep
+		}
+		o, err := render(ctx, filepath.Join(dir, n), opt)
 		res.Outcomes = append(res.Outcomes, o)
 		errs = append(errs, err)
 	}

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/plots"
 	"github.com/stansim/stansim/predict"
 	"github.com/stansim/stansim/report"
 	"github.com/stansim/stansim/sim/analyze"
 	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/run"
 	"github.com/stansim/stansim/sim/scenario"
 )
 
@@ -50,6 +52,12 @@ func runSweep(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config
 		o.Err = errors.Join(o.Err, ro.Err)
 	}
 	o.Summary, o.Reason = summedSummary(sc, runs, outs), sweepReason(outs)
+	// The sweep as resolved, so that stansim report can rebuild it.
+	if y, err := sc.ResolvedYAML(); err == nil {
+		if err := os.MkdirAll(dir, 0o755); err == nil {
+			o.Err = errors.Join(o.Err, outfile.Write(filepath.Join(dir, run.ScenarioFile), y))
+		}
+	}
 	if ctx.Err() != nil || cfg.NoRender {
 		return o
 	}
@@ -57,6 +65,36 @@ func runSweep(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config
 		o.Err = errors.Join(o.Err, err)
 	}
 	return o
+}
+
+// rebuildSweep redraws a sweep folder from its runs' histories and the
+// resolved sweep it keeps (scenario.yaml): each run's folder, then
+// sweep.csv, the charts and sweep.html.
+func rebuildSweep(ctx context.Context, dir string, opt RenderOptions) (Outcome, error) {
+	b, err := os.ReadFile(filepath.Join(dir, run.ScenarioFile))
+	if err != nil {
+		return Outcome{Dir: dir}, fmt.Errorf("%s: a sweep folder needs its %s: %w", dir, run.ScenarioFile, err)
+	}
+	sc, err := scenario.ParseScenario(filepath.Join(dir, run.ScenarioFile), b)
+	if err != nil || sc.Sweep == nil {
+		return Outcome{Dir: dir}, fmt.Errorf("%s: not a sweep's %s: %v", dir, run.ScenarioFile, err)
+	}
+	runs := sc.Runs()
+	outs := make([]Outcome, len(runs))
+	var errs []error
+	for i, r := range runs {
+		if ctx.Err() != nil {
+			return Outcome{Dir: dir}, ctx.Err()
+		}
+		o, err := renderOutcome(ctx, filepath.Join(dir, report.CellsDir, r.Name), opt)
+		o.Scenario = r.Scenario
+		outs[i] = o
+		errs = append(errs, err)
+	}
+	o := Outcome{Scenario: *sc, Dir: dir, Summary: summedSummary(sc, runs, outs), Reason: sweepReason(outs)}
+	errs = append(errs, writeSweep(dir, sc, runs, outs))
+	o.Err = errors.Join(errs...)
+	return o, o.Err
 }
 
 // writeSweep builds the sweep's view from each run's history and the

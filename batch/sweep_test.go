@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"os"
@@ -95,6 +96,30 @@ func TestSweep(t *testing.T) {
 	// A second run into the same folder needs --force.
 	if _, err := Run(context.Background(), cfg, scs); err == nil {
 		t.Error("a second run over the sweep's runs was not refused")
+	}
+	// stansim report BATCH rebuilds the sweep from its runs' histories:
+	// the same sweep.csv, and the index still links it.
+	csvBefore, _ := os.ReadFile(filepath.Join(dir, report.SweepCSVFile))
+	must(t, os.Remove(filepath.Join(dir, report.SweepCSVFile)))
+	rb, err := Rebuild(context.Background(), out, RenderOptions{})
+	if err != nil {
+		t.Fatalf("rebuild: %v", err)
+	}
+	if len(rb.Outcomes) != 1 || rb.Outcomes[0].Summary == nil || rb.Outcomes[0].Summary.Published != o.Summary.Published {
+		t.Fatalf("rebuilt outcomes %+v", rb.Outcomes)
+	}
+	if csvAfter, _ := os.ReadFile(filepath.Join(dir, report.SweepCSVFile)); !bytes.Equal(csvAfter, csvBefore) {
+		t.Error("the rebuilt sweep.csv differs from the run's")
+	}
+	if idx, _ := os.ReadFile(filepath.Join(out, report.IndexFile)); !strings.Contains(string(idx), `href="small-sweep/sweep.html"`) {
+		t.Error("the rebuilt index.html does not link the sweep")
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
