@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"time"
 
@@ -27,7 +26,7 @@ type Config struct {
 	Only     []string // scenario names; empty = all but slow ones
 	Tags     []string // extra tags to include (e.g. slow)
 	Out      string   // batch folder; "" = results/<timestamp> with results/latest
-	Parallel int      // scenarios at once; 0 = number of CPUs
+	Parallel int      // scenarios at once; 0 = DefaultParallel
 	Seed     *int64   // replaces every scenario's seed
 	Log      io.Writer
 	// Terminal enables the live progress display (otherwise plain lines).
@@ -133,7 +132,7 @@ func Run(ctx context.Context, cfg Config, scs []scenario.Scenario) (*Result, err
 	res := &Result{Dir: dir, Outcomes: make([]Outcome, len(scs))}
 	par := cfg.Parallel
 	if par <= 0 {
-		par = runtime.NumCPU()
+		par = DefaultParallel(scs)
 	}
 	prog := newProgress(log, cfg.Terminal)
 	sem := make(chan struct{}, par)

@@ -24,13 +24,12 @@ type RenderOptions struct {
 // history.jsonl alone. Once ctx is done it stops after the summary (or
 // between charts) and returns ctx's error.
 func Render(ctx context.Context, dir string, opt RenderOptions) (*analyze.Analysis, error) {
-	l, err := history.ReadDir(dir)
+	// One stream: the events pass through the analysis and are not kept;
+	// charts and reports draw from the analysis alone.
+	a, err := analyze.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	a := analyze.Analyze(l)
-	// Charts and reports draw from the analysis alone: let the raw events go.
-	l.Events = nil
 	if err := a.Summary.WriteFile(filepath.Join(dir, analyze.SummaryFile)); err != nil {
 		return a, fmt.Errorf("%s: %w", dir, err)
 	}

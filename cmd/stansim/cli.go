@@ -57,6 +57,7 @@ failed, 130 interrupted.`,
 		return nil
 	}
 	root.AddCommand(newRunCmd(a), newValidateCmd(a), newReportCmd(a), newDiagramCmd(a), newCompareCmd(a), newPredictCmd(a))
+	root.AddCommand(newBenchCmd(a))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

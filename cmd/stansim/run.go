@@ -30,7 +30,7 @@ func addRunFlags(cmd *cobra.Command) *runFlags {
 	fl.StringSliceVar(&f.only, "only", nil, "run only these scenarios (comma-separated names; slow ones included)")
 	fl.StringSliceVar(&f.tags, "tags", nil, "also run scenarios with these tags (e.g. slow)")
 	fl.StringVar(&f.out, "out", "", "batch folder (default results/<timestamp>, with results/latest)")
-	fl.IntVar(&f.parallel, "parallel", 0, "scenarios run at once (default: number of CPUs)")
+	fl.IntVar(&f.parallel, "parallel", 0, "scenarios run at once (default: as many as their publish rates let half the CPUs carry, at most 32)")
 	fl.Int64Var(&f.seed, "seed", 0, "replace every scenario's seed")
 	fl.BoolVar(&f.noLog, "no-server-log", false, "do not write server.log")
 	fl.BoolVar(&f.noRender, "no-render", false, "write history and summary only; draw later with stansim report")

@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
@@ -27,6 +27,10 @@ type Analysis struct {
 	Sample int64
 
 	readersOf map[string][]string // channel -> groups, built on first use
+	// groups and publishers are Groups and Publishers, worked out once the
+	// events are in (nil for an Analysis not made by Analyze: then every
+	// call works them out). An Analysis is read-only once made.
+	groups, publishers []string
 }
 
 // MaxPairs caps the inversion pairs kept for explanation.
@@ -215,6 +219,13 @@ func (a *Analysis) DeathOf(member string, t int64) *Death {
 
 // Publishers lists publisher names in order of first publish.
 func (a *Analysis) Publishers() []string {
+	if a.publishers != nil {
+		return slices.Clone(a.publishers)
+	}
+	return a.listPublishers()
+}
+
+func (a *Analysis) listPublishers() []string {
 	var ps []string
 	seen := map[string]bool{}
 	for _, m := range a.Messages {
@@ -229,12 +240,24 @@ func (a *Analysis) Publishers() []string {
 // Messages sorted by server sequence (unsequenced ones last, in publish order).
 func (a *Analysis) BySeq() []*Message {
 	out := append([]*Message(nil), a.Messages...)
-	sort.SliceStable(out, func(i, j int) bool {
-		si, sj := out[i].Seq, out[j].Seq
-		if si == 0 || sj == 0 {
-			return si != 0 && sj == 0
-		}
-		return si < sj
-	})
+	if slices.IsSortedFunc(out, compareSeq) {
+		return out // publish order is nearly always sequence order
+	}
+	slices.SortStableFunc(out, compareSeq)
 	return out
+}
+
+// compareSeq orders messages by sequence, 0 (none) last.
+func compareSeq(a, b *Message) int {
+	switch {
+	case a.Seq == b.Seq:
+		return 0
+	case a.Seq == 0:
+		return 1
+	case b.Seq == 0:
+		return -1
+	case a.Seq < b.Seq:
+		return -1
+	}
+	return 1
 }

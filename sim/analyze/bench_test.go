@@ -106,3 +106,29 @@ func BenchmarkAnalyzeMillion(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "events/op")
 }
+
+// BenchmarkReadFile streams a history through the analysis as stansim
+// report does (nothing kept but the analysis): the file named by
+// STANSIM_BENCH_HISTORY (a real run's), else the synthetic one above.
+func BenchmarkReadFile(b *testing.B) {
+	path := os.Getenv("STANSIM_BENCH_HISTORY")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), history.FileName)
+		writeMillion(b, path, 1_000_000)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	var a *Analysis
+	for b.Loop() {
+		if a, err = ReadFile(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if a.Summary.Published == 0 {
+		b.Fatalf("nothing published: %+v", a.Summary)
+	}
+}

@@ -2,118 +2,263 @@ package analyze
 
 import (
 	"fmt"
+	"hash/maphash"
+	"os"
+	"path/filepath"
 
 	"github.com/stansim/stansim/sim/history"
 )
 
 // Analyze derives an Analysis from a history read back with history.Read.
 func Analyze(l *history.Log) *Analysis {
-	a := &Analysis{Log: l, ByID: map[string]*Message{}, Settings: ReadSettings(l.Start)}
-	memberGroup := map[string]string{}
-	var sample int64
-	if l.Start != nil {
-		sample = l.Start.SampleInterval
-	}
+	b := newBuilder()
 	for i := range l.Events {
-		e := &l.Events[i]
-		a.End = max(a.End, e.T)
-		if e.Member != "" && e.Group != "" {
-			memberGroup[e.Member] = e.Group
+		b.add(&l.Events[i])
+	}
+	return b.finish(l)
+}
+
+// ReadFile reads and analyses a history file in one stream: the events
+// pass through the analysis as they are decoded and are not kept (the
+// Analysis's Log has Start, End and Truncated but no Events). Errors are
+// history.Stream's.
+func ReadFile(path string) (*Analysis, error) {
+	b := newBuilder()
+	if fi, err := os.Stat(path); err == nil {
+		b.expect(fi.Size())
+	}
+	l, err := history.Stream(path, b.add)
+	if err != nil {
+		return nil, err
+	}
+	return b.finish(l), nil
+}
+
+// ReadDir is ReadFile for DIR/history.jsonl.
+func ReadDir(dir string) (*Analysis, error) {
+	return ReadFile(filepath.Join(dir, history.FileName))
+}
+
+// builder derives an Analysis one event at a time, in time order; finish
+// then works out everything that needs the whole history.
+type builder struct {
+	a           *Analysis
+	memberGroup map[string]string
+	line        int // the event's place in the history, sorted by t
+	// Messages and their first delivery and done come from slabs: one
+	// allocation for many, as nearly every message has one of each.
+	msgs  []Message
+	dels  []Delivery
+	dones []Done
+	// recent holds the messages looked up or made last, by a hash of
+	// their id: a message's lines come close together, and this small
+	// table is in cache where ByID, large, is not.
+	recent [1 << 13]*Message
+	seed   maphash.Seed
+}
+
+// slab is how many records a slab holds.
+const slab = 1024
+
+func newBuilder() *builder {
+	return &builder{a: &Analysis{ByID: map[string]*Message{}}, memberGroup: map[string]string{}, seed: maphash.MakeSeed()}
+}
+
+// bytesPerMessage is about what a message takes in a history: its
+// publish, publish_ack, deliver and done lines.
+const bytesPerMessage = 420
+
+// expect sizes the message index for a history file of size bytes, so
+// that it does not grow (and rehash) as the messages come.
+func (b *builder) expect(size int64) {
+	n := int(min(size/bytesPerMessage, 1<<24))
+	b.a.ByID = make(map[string]*Message, n)
+	b.a.Messages = make([]*Message, 0, n)
+}
+
+// lookup returns the message with id, or nil: ByID, through recent.
+func (b *builder) lookup(id string) *Message {
+	slot := &b.recent[maphash.String(b.seed, id)&(uint64(len(b.recent))-1)]
+	if m := *slot; m != nil && m.ID == id {
+		return m
+	}
+	m := b.a.ByID[id]
+	if m != nil {
+		*slot = m
+	}
+	return m
+}
+
+// insert adds m to ByID (and recent).
+func (b *builder) insert(m *Message) {
+	b.a.ByID[m.ID] = m
+	b.recent[maphash.String(b.seed, m.ID)&(uint64(len(b.recent))-1)] = m
+}
+
+// newMessage returns a message from the slab, set to m.
+func (b *builder) newMessage(m Message) *Message {
+	if len(b.msgs) == 0 {
+		b.msgs = make([]Message, slab)
+	}
+	p := &b.msgs[0]
+	b.msgs = b.msgs[1:]
+	*p = m
+	return p
+}
+
+// message finds the message a deliver/done line names, creating a stub for
+// an id the history never saw published (kept out of the counts).
+func (b *builder) message(e *history.Event) *Message {
+	if m := b.lookup(e.ID); m != nil {
+		return m
+	}
+	m := b.newMessage(Message{ID: e.ID, Key: e.Key, Ver: e.Ver, Channel: e.Channel, PublishT: -1, AckT: -1})
+	b.insert(m)
+	return m
+}
+
+// addDelivery appends d to m's deliveries; the first goes into a slab.
+func (b *builder) addDelivery(m *Message, d Delivery) {
+	if m.Deliveries == nil {
+		if len(b.dels) == 0 {
+			b.dels = make([]Delivery, slab)
 		}
-		switch e.Ev {
-		case history.KindPublish:
-			if a.ByID[e.ID] == nil {
-				m := &Message{ID: e.ID, Pub: e.Pub, Channel: e.Channel, Key: e.Key, Ver: e.Ver, PublishT: e.T, AckT: -1}
-				a.ByID[e.ID] = m
-				a.Messages = append(a.Messages, m)
-			}
-		case history.KindPublishAck:
-			if m := a.ByID[e.ID]; m != nil && m.AckT < 0 {
-				m.AckT, m.AckErr, m.Acked = e.T, e.Err, e.Err == ""
-			}
-		case history.KindDeliver:
-			a.Summary.Delivered++
-			if e.IsRedelivered() {
-				a.Summary.Redelivered++
-			}
-			m := a.message(e)
-			if m.Seq == 0 {
-				m.Seq = e.Seq
-			}
-			m.Deliveries = append(m.Deliveries, Delivery{
-				T: e.T, Member: e.Member, Group: e.Group, Seq: e.Seq,
-				Redelivered: e.IsRedelivered(), Redeliveries: e.RedeliveryCount(), Done: -1, Skip: -1,
-			})
-		case history.KindDone:
-			m := a.message(e)
-			g := e.Group
-			if g == "" {
-				g = memberGroup[e.Member]
-			}
-			d := Done{T: e.T, Member: e.Member, Group: g, Redeliveries: e.RedeliveryCount(), AckErr: e.AckErr, Delivery: -1, Line: i}
-			if k := finishes(m, e); k >= 0 {
-				d.Delivery, m.Deliveries[k].Done = k, len(m.Dones)
-			}
-			if e.AckErr != "" {
-				a.Summary.AckErrors++
-			}
-			m.Dones = append(m.Dones, d)
-		case history.KindSkip:
-			m := a.message(e)
-			sk := Skip{T: e.T, Member: e.Member, Group: e.Group, Delivery: -1, Next: -1}
-			if e.Have != nil {
-				sk.Have = *e.Have
-			}
-			if sk.Group == "" {
-				sk.Group = memberGroup[e.Member]
-			}
-			if k := finishes(m, e); k >= 0 {
-				sk.Delivery, m.Deliveries[k].Skip = k, len(m.Skips)
-			}
-			m.Skips = append(m.Skips, sk)
-		case history.KindMemberUp:
-			mb := a.member(e.Member, memberGroup[e.Member])
-			mb.Spans = append(mb.Spans, Span{Client: e.Client, Up: e.T, Down: -1})
-		case history.KindMemberDown:
-			mb := a.member(e.Member, memberGroup[e.Member])
-			if n := len(mb.Spans); n > 0 && mb.Spans[n-1].Down < 0 {
-				mb.Spans[n-1].Down, mb.Spans[n-1].Death = e.T, e.Death
-			}
-		case history.KindFault:
-			d := &Death{Member: e.Member, Group: memberGroup[e.Member], Kind: e.Death, Client: e.Client, T: e.T, Removed: -1, Restart: -1}
-			if w, ok := a.Settings.Removal(e.Death); ok {
-				d.Predicted = &w
-			}
-			if mb := a.Member(e.Member); d.Client == "" && mb != nil && len(mb.Spans) > 0 {
-				d.Client = mb.Spans[len(mb.Spans)-1].Client
-			}
-			a.Deaths = append(a.Deaths, d)
-		case history.KindServerView:
-			v := View{T: e.T, Subs: e.Subs, Err: e.ViewErr, Clients: make(map[string]bool, len(e.Clients))}
-			for _, c := range e.Clients {
-				v.Clients[c] = true
-			}
-			a.Views = append(a.Views, v)
+		m.Deliveries, b.dels = b.dels[:0:1], b.dels[1:]
+	}
+	m.Deliveries = append(m.Deliveries, d)
+}
+
+// addDone appends d to m's dones; the first goes into a slab.
+func (b *builder) addDone(m *Message, d Done) {
+	if m.Dones == nil {
+		if len(b.dones) == 0 {
+			b.dones = make([]Done, slab)
+		}
+		m.Dones, b.dones = b.dones[:0:1], b.dones[1:]
+	}
+	m.Dones = append(m.Dones, d)
+}
+
+// add takes the next event. It keeps nothing of e but strings and the
+// slices e owns (a streamed event is reused).
+func (b *builder) add(e *history.Event) {
+	a, i := b.a, b.line
+	b.line++
+	a.End = max(a.End, e.T)
+	if e.Member != "" && e.Group != "" {
+		b.memberGroup[e.Member] = e.Group
+	}
+	switch e.Ev {
+	case history.KindPublish:
+		if b.lookup(e.ID) == nil {
+			m := b.newMessage(Message{ID: e.ID, Pub: e.Pub, Channel: e.Channel, Key: e.Key, Ver: e.Ver, PublishT: e.T, AckT: -1})
+			b.insert(m)
+			a.Messages = append(a.Messages, m)
+		}
+	case history.KindPublishAck:
+		if m := b.lookup(e.ID); m != nil && m.AckT < 0 {
+			m.AckT, m.AckErr, m.Acked = e.T, e.Err, e.Err == ""
+		}
+	case history.KindDeliver:
+		b.deliver(e)
+	case history.KindDone:
+		b.done(e, i)
+	case history.KindSkip:
+		b.skip(e)
+	case history.KindMemberUp:
+		mb := a.member(e.Member, b.memberGroup[e.Member])
+		mb.Spans = append(mb.Spans, Span{Client: e.Client, Up: e.T, Down: -1})
+	case history.KindMemberDown:
+		mb := a.member(e.Member, b.memberGroup[e.Member])
+		if n := len(mb.Spans); n > 0 && mb.Spans[n-1].Down < 0 {
+			mb.Spans[n-1].Down, mb.Spans[n-1].Death = e.T, e.Death
+		}
+	case history.KindFault:
+		d := &Death{Member: e.Member, Group: b.memberGroup[e.Member], Kind: e.Death, Client: e.Client, T: e.T, Removed: -1, Restart: -1}
+		if mb := a.Member(e.Member); d.Client == "" && mb != nil && len(mb.Spans) > 0 {
+			d.Client = mb.Spans[len(mb.Spans)-1].Client
+		}
+		a.Deaths = append(a.Deaths, d)
+	case history.KindServerView:
+		v := View{T: e.T, Subs: e.Subs, Err: e.ViewErr, Clients: make(map[string]bool, len(e.Clients))}
+		for _, c := range e.Clients {
+			v.Clients[c] = true
+		}
+		a.Views = append(a.Views, v)
+	}
+}
+
+func (b *builder) deliver(e *history.Event) {
+	a := b.a
+	a.Summary.Delivered++
+	if e.IsRedelivered() {
+		a.Summary.Redelivered++
+	}
+	m := b.message(e)
+	if m.Seq == 0 {
+		m.Seq = e.Seq
+	}
+	b.addDelivery(m, Delivery{
+		T: e.T, Member: e.Member, Group: e.Group, Seq: e.Seq,
+		Redelivered: e.IsRedelivered(), Redeliveries: e.RedeliveryCount(), Done: -1, Skip: -1,
+	})
+}
+
+func (b *builder) done(e *history.Event, line int) {
+	a := b.a
+	m := b.message(e)
+	g := e.Group
+	if g == "" {
+		g = b.memberGroup[e.Member]
+	}
+	d := Done{T: e.T, Member: e.Member, Group: g, Redeliveries: e.RedeliveryCount(), AckErr: e.AckErr, Delivery: -1, Line: line}
+	if k := finishes(m, e); k >= 0 {
+		d.Delivery, m.Deliveries[k].Done = k, len(m.Dones)
+	}
+	if e.AckErr != "" {
+		a.Summary.AckErrors++
+	}
+	b.addDone(m, d)
+}
+
+func (b *builder) skip(e *history.Event) {
+	m := b.message(e)
+	sk := Skip{T: e.T, Member: e.Member, Group: e.Group, Delivery: -1, Next: -1}
+	if e.Have != nil {
+		sk.Have = *e.Have
+	}
+	if sk.Group == "" {
+		sk.Group = b.memberGroup[e.Member]
+	}
+	if k := finishes(m, e); k >= 0 {
+		sk.Delivery, m.Deliveries[k].Skip = k, len(m.Skips)
+	}
+	m.Skips = append(m.Skips, sk)
+}
+
+// finish derives what needs the whole history: the settings and each
+// death's prediction, removal and hand-offs, the summary.
+func (b *builder) finish(l *history.Log) *Analysis {
+	a := b.a
+	if len(a.Messages) == 0 {
+		a.Messages = nil // as when nothing was sized for them
+	}
+	a.Log, a.Settings = l, ReadSettings(l.Start)
+	if l.Start != nil {
+		a.Sample = l.Start.SampleInterval
+	}
+	for _, d := range a.Deaths {
+		if w, ok := a.Settings.Removal(d.Kind); ok {
+			d.Predicted = &w
 		}
 	}
-	a.Sample = sample
+	a.groups, a.publishers = a.listGroups(), a.listPublishers()
 	a.linkSkips()
 	a.resolveDeaths()
 	a.handOffs()
 	a.summarise()
 	a.checkExpectations()
 	return a
-}
-
-// message finds the message a deliver/done line names, creating a stub for
-// an id the history never saw published (kept out of the counts).
-func (a *Analysis) message(e *history.Event) *Message {
-	if m := a.ByID[e.ID]; m != nil {
-		return m
-	}
-	m := &Message{ID: e.ID, Key: e.Key, Ver: e.Ver, Channel: e.Channel, PublishT: -1, AckT: -1}
-	a.ByID[e.ID] = m
-	return m
 }
 
 // finishes picks the delivery a done (or skip) line finishes: the member's latest

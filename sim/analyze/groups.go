@@ -13,6 +13,13 @@ type GroupSummary struct {
 // Groups lists the queue groups: the scenario's in file order, then any
 // the history shows that the settings do not name.
 func (a *Analysis) Groups() []string {
+	if a.groups != nil {
+		return slices.Clone(a.groups)
+	}
+	return a.listGroups()
+}
+
+func (a *Analysis) listGroups() []string {
 	gs := append([]string(nil), a.Settings.Order...)
 	add := func(g string) {
 		if g != "" && !slices.Contains(gs, g) {

@@ -84,3 +84,34 @@ func TestUnpublishedIDs(t *testing.T) {
 		t.Errorf("summary %+v, %d messages", s, len(a.Messages))
 	}
 }
+
+// TestBySeq: messages by sequence, stably, the unsequenced last in publish
+// order, whether or not publish order is sequence order.
+func TestBySeq(t *testing.T) {
+	ms := func(seqs ...uint64) []*Message {
+		var out []*Message
+		for i, s := range seqs {
+			out = append(out, &Message{ID: string(rune('a' + i)), Seq: s})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		seqs []uint64
+		want string
+	}{
+		{nil, ""},
+		{[]uint64{1, 2, 3}, "abc"},
+		{[]uint64{3, 0, 1, 0, 2}, "ceabd"},
+		{[]uint64{2, 2, 1}, "cab"},
+		{[]uint64{0, 0}, "ab"},
+	} {
+		a := &Analysis{Messages: ms(tc.seqs...)}
+		got := ""
+		for _, m := range a.BySeq() {
+			got += m.ID
+		}
+		if got != tc.want {
+			t.Errorf("BySeq(%v) = %q, want %q", tc.seqs, got, tc.want)
+		}
+	}
+}

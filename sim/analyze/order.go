@@ -28,12 +28,10 @@ func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion
 		if !m.Acked {
 			continue
 		}
-		seen := map[string]bool{}
 		for di, d := range m.Dones {
-			if seen[d.Group] {
+			if !firstInGroup(m.Dones, di) {
 				continue
 			}
-			seen[d.Group] = true
 			k := gk{d.Group, m.Key}
 			if _, ok := lists[k]; !ok {
 				order = append(order, k)
@@ -85,6 +83,17 @@ func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion
 		perGroup[k.g] = g
 	}
 	return res, perGroup, pairs
+}
+
+// firstInGroup reports whether dones[i] is the first of its group (a
+// message has a done or two: a scan beats a set).
+func firstInGroup(dones []Done, i int) bool {
+	for j := range i {
+		if dones[j].Group == dones[i].Group {
+			return false
+		}
+	}
+	return true
 }
 
 // greaterBefore returns, for each position, how many earlier values are

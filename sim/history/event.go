@@ -3,11 +3,7 @@
 // The file is the single source of truth for summaries, charts and reports.
 package history
 
-import (
-	"encoding/json"
-
-	"github.com/stansim/stansim/sim/death"
-)
+import "github.com/stansim/stansim/sim/death"
 
 // FormatVersion is written into run_start; readers reject newer formats.
 const FormatVersion = 1
@@ -100,11 +96,37 @@ type Sub struct {
 }
 
 // Bool and Int return pointers, for the optional fields that must still be
-// written when false or zero.
-func Bool(b bool) *bool { return &b }
+// written when false or zero. The pointers to false, true and small counts
+// are shared, so that recording or reading a delivery allocates nothing for
+// them: the values an event points to are read-only.
+func Bool(b bool) *bool {
+	if b {
+		return &shared.bools[1]
+	}
+	return &shared.bools[0]
+}
 
-// Int returns a pointer to n.
-func Int(n int) *int { return &n }
+// Int returns a pointer to n (shared for small n; see Bool).
+func Int(n int) *int {
+	if n >= 0 && n < len(shared.ints) {
+		return &shared.ints[n]
+	}
+	p := new(int) // not &n: n would then move to the heap on every call
+	*p = n
+	return p
+}
+
+// shared holds the values Bool and Int point to.
+var shared = func() (s struct {
+	bools [2]bool
+	ints  [256]int
+}) {
+	s.bools[1] = true
+	for i := range s.ints {
+		s.ints[i] = i
+	}
+	return s
+}()
 
 // IsRedelivered reports the deliver line's redelivered flag.
 func (e *Event) IsRedelivered() bool { return e.Redelivered != nil && *e.Redelivered }
@@ -117,5 +139,6 @@ func (e *Event) RedeliveryCount() int {
 	return *e.Redeliveries
 }
 
-// Marshal encodes the event as one JSON line without the trailing newline.
-func (e *Event) Marshal() ([]byte, error) { return json.Marshal(e) }
+// Marshal encodes the event as one JSON line without the trailing newline
+// (the bytes encoding/json would write; see AppendJSON).
+func (e *Event) Marshal() ([]byte, error) { return e.AppendJSON(nil), nil }

@@ -2,14 +2,11 @@ package history
 
 import (
 	"bytes"
-	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 )
 
 // Log is a history read back: events sorted by time (stably, so lines with
@@ -35,18 +32,12 @@ const MaxLine = 16 << 20
 
 // ReadFile reads a history file; it must be a regular file.
 func ReadFile(path string) (*Log, error) {
-	fi, err := os.Stat(path)
+	f, size, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%s): %w", path, fi.Mode().Type(), ErrMalformed)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	l, err := parse(data)
+	defer f.Close()
+	l, err := readAll(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -56,6 +47,28 @@ func ReadFile(path string) (*Log, error) {
 // ReadDir reads DIR/history.jsonl.
 func ReadDir(dir string) (*Log, error) { return ReadFile(filepath.Join(dir, FileName)) }
 
+// Stream reads a history file without holding its events: fn gets each
+// event in time order (as Log.Events would list them). The event is fn's
+// only during the call; its slices and map are its own to keep. The Log
+// returned has Start, End and Truncated but no Events. A malformed history
+// is an error as for ReadFile, after fn has seen the events before the
+// bad line.
+func Stream(path string, fn func(*Event)) (*Log, error) {
+	f, size, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	x, err := scan(f, size)
+	if err == nil {
+		var l *Log
+		if l, err = replay(f, x, fn); err == nil {
+			return l, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: %w", path, err)
+}
+
 // Read parses a history. A malformed line is an error naming its line number,
 // except an incomplete last line (a run killed mid-write), which is skipped.
 func Read(r io.Reader) (*Log, error) {
@@ -63,103 +76,57 @@ func Read(r io.Reader) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("line %d: %w", bytes.Count(data, newline)+1, err)
 	}
-	return parse(data)
+	return readAll(bytes.NewReader(data), int64(len(data)))
 }
 
 var newline = []byte{'\n'}
 
-func parse(data []byte) (*Log, error) {
-	// One event per line: counting lines first sizes the slice once.
-	l := &Log{Events: make([]Event, 0, bytes.Count(data, newline)+1)}
-	for line := 1; len(data) > 0; line++ {
-		b, rest, complete := bytes.Cut(data, newline)
-		data = rest
-		b = bytes.TrimSpace(b)
-		if len(b) == 0 {
-			continue
-		}
-		if len(b) > MaxLine {
-			return nil, fmt.Errorf("line %d: %d bytes, longer than the %d a history line may hold: %w", line, len(b), MaxLine, ErrMalformed)
-		}
-		l.Events = append(l.Events, Event{})
-		ev := &l.Events[len(l.Events)-1]
-		if jerr := json.Unmarshal(b, ev); jerr != nil || ev.Ev == "" {
-			*ev = Event{}
-			l.Events = l.Events[:len(l.Events)-1]
-			if !complete {
-				l.Truncated = true
-				break
-			}
-			if jerr == nil {
-				jerr = fmt.Errorf("missing field ev")
-			}
-			return nil, fmt.Errorf("line %d: %w (%w)", line, jerr, ErrMalformed)
-		}
+// readAll reads a whole history in two passes (scan.go, replay.go) and
+// keeps every event. Start and End are copies, so a caller done with the
+// events can drop them.
+func readAll(r io.ReaderAt, size int64) (*Log, error) {
+	x, err := scan(r, size)
+	if err != nil {
+		return nil, err
 	}
-	sortByT(l.Events)
-	// Start and End are copies, so a caller done with Events can drop them.
-	for i := range l.Events {
-		e := l.Events[i]
-		switch e.Ev {
-		case KindRunStart:
-			if l.Start == nil {
-				l.Start = &e
-			}
-		case KindRunEnd:
-			l.End = &e
-		}
+	evs := make([]Event, 0, x.lines) // one event a line, at most
+	l, err := replay(r, x, func(e *Event) { evs = append(evs, *e) })
+	if err != nil {
+		return nil, err
 	}
-	if l.Start == nil {
-		return nil, fmt.Errorf("no run_start line: %w", ErrMalformed)
-	}
-	if l.Start.Format > FormatVersion {
-		return nil, fmt.Errorf("history format %d is newer than this stansim reads (%d): %w", l.Start.Format, FormatVersion, ErrMalformed)
-	}
+	l.Events = evs
 	return l, nil
 }
 
-// sortByT sorts events by t, keeping file order among equal times. Events
-// are large, so it sorts (t, index) keys, unique and thus stable, and then
-// moves each event once, following the permutation's cycles.
-func sortByT(evs []Event) {
-	sorted := true
-	for i := 1; i < len(evs) && sorted; i++ {
-		sorted = evs[i].T >= evs[i-1].T
+// openRegular opens path if it is a regular file, and returns its size.
+// It looks before it opens: opening a named pipe would wait for a writer.
+func openRegular(path string) (*os.File, int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, 0, err
 	}
-	if sorted {
-		return
+	if err := regular(path, fi); err != nil {
+		return nil, 0, err
 	}
-	type key struct {
-		t int64
-		i int
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
 	}
-	keys := make([]key, len(evs))
-	for i := range evs {
-		keys[i] = key{evs[i].T, i}
+	if fi, err = f.Stat(); err == nil {
+		err = regular(path, fi) // not swapped meanwhile
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := cmp.Compare(a.t, b.t); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
-	})
-	// Position k takes the event that was at keys[k].i; -1 marks placed.
-	for k := range keys {
-		if keys[k].i < 0 {
-			continue
-		}
-		tmp := evs[k]
-		for j := k; ; {
-			src := keys[j].i
-			keys[j].i = -1
-			if src == k {
-				evs[j] = tmp
-				break
-			}
-			evs[j] = evs[src]
-			j = src
-		}
+	if err != nil {
+		f.Close()
+		return nil, 0, err
 	}
+	return f, fi.Size(), nil
+}
+
+func regular(path string, fi os.FileInfo) error {
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s: not a regular file (%s): %w", path, fi.Mode().Type(), ErrMalformed)
+	}
+	return nil
 }
 
 // Reason is run_end's reason, or "interrupted" when the run left no run_end.

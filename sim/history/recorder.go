@@ -11,9 +11,14 @@ import (
 // Recorder appends events to a history without ever blocking the caller on
 // I/O: Record puts the event in an unbounded queue and one goroutine encodes
 // and writes. Nothing is dropped; Close drains the queue and flushes.
+//
+// The writer drains the queue every drainEvery, or as soon as it holds
+// wakeAt events, rather than on every event: a handler's Record is a lock,
+// a copy and an unlock, and wakes no goroutine. Each line is encoded
+// without reflection (AppendJSON) into the writer's own buffer.
 type Recorder struct {
 	mu      sync.Mutex
-	queue   []pending
+	queue   queue
 	zero    time.Time
 	started bool
 	closed  bool
@@ -24,13 +29,15 @@ type Recorder struct {
 	w *bufio.Writer
 }
 
-type pending struct {
-	at time.Time
-	ev Event
-}
-
 // flushEvery bounds how stale the file may be while a run is going on.
 const flushEvery = 200 * time.Millisecond
+
+// drainEvery is how often the writer takes the queue when Record does not
+// wake it; wakeAt is the queue length at which Record does.
+const (
+	drainEvery = 10 * time.Millisecond
+	wakeAt     = 4096
+)
 
 // NewRecorder starts the writer goroutine. Events recorded before Start are
 // held until Start fixes the zero time and writes run_start.
@@ -50,7 +57,7 @@ func (r *Recorder) Start(zero time.Time, runStart Event) {
 	r.mu.Lock()
 	r.zero = zero
 	r.started = true
-	r.queue = append([]pending{{at: zero, ev: runStart}}, r.queue...)
+	r.queue.pushFront(pending{at: zero, ev: runStart})
 	r.mu.Unlock()
 	r.signal()
 }
@@ -62,9 +69,12 @@ func (r *Recorder) Record(at time.Time, ev Event) {
 		r.mu.Unlock()
 		return
 	}
-	r.queue = append(r.queue, pending{at: at, ev: ev})
+	r.queue.push(pending{at: at, ev: ev})
+	wake := r.queue.n == wakeAt
 	r.mu.Unlock()
-	r.signal()
+	if wake {
+		r.signal()
+	}
 }
 
 // Close writes a final event (normally run_end), drains the queue, flushes
@@ -80,9 +90,9 @@ func (r *Recorder) Close(at time.Time, last Event) error {
 	}
 	if !r.started {
 		r.zero, r.started = at, true
-		r.queue = append([]pending{{at: at, ev: Event{Ev: KindRunStart, Format: FormatVersion}}}, r.queue...)
+		r.queue.pushFront(pending{at: at, ev: Event{Ev: KindRunStart, Format: FormatVersion}})
 	}
-	r.queue = append(r.queue, pending{at: at, ev: last})
+	r.queue.push(pending{at: at, ev: last})
 	r.closed = true
 	r.mu.Unlock()
 	r.signal()
@@ -99,58 +109,62 @@ func (r *Recorder) signal() {
 
 func (r *Recorder) loop() {
 	defer close(r.done)
-	tick := time.NewTicker(flushEvery)
-	defer tick.Stop()
-	var batch []pending
-	dirty := false
+	drain := time.NewTicker(drainEvery)
+	defer drain.Stop()
+	lastFlush := time.Now()
 	for {
 		select {
 		case <-r.wake:
-		case <-tick.C:
-			if dirty {
-				r.flush()
-				dirty = false
-			}
-			continue
+		case <-drain.C:
 		}
 		r.mu.Lock()
 		if !r.started && !r.closed {
 			r.mu.Unlock()
 			continue
 		}
-		batch, r.queue = r.queue, batch[:0]
+		taken := r.queue.take()
 		zero, closed := r.zero, r.closed
 		r.mu.Unlock()
-		for i := range batch {
-			p := &batch[i]
-			p.ev.T = int64(p.at.Sub(zero))
-			r.write(&p.ev)
-			p.ev = Event{}
+		for _, b := range taken {
+			for i := range b {
+				p := &b[i]
+				p.ev.T = int64(p.at.Sub(zero))
+				r.write(&p.ev)
+			}
 		}
-		dirty = dirty || len(batch) > 0
+		r.mu.Lock()
+		r.queue.recycle(taken)
+		rest := r.queue.n
+		r.mu.Unlock()
 		if closed {
-			r.mu.Lock()
-			rest := len(r.queue)
-			r.mu.Unlock()
 			if rest == 0 {
 				r.flush()
 				return
 			}
 			r.signal()
+			continue
+		}
+		if now := time.Now(); now.Sub(lastFlush) >= flushEvery {
+			r.flush()
+			lastFlush = now
 		}
 	}
 }
 
+// lineRoom is the free space the writer keeps for a line: lines but
+// run_start's are far shorter, so encoding allocates nothing.
+const lineRoom = 4096
+
+// write encodes one line straight into the buffered writer's free space
+// (a long line goes through the writer's Write).
 func (r *Recorder) write(ev *Event) {
 	if r.err != nil {
 		return
 	}
-	b, err := ev.Marshal()
-	if err != nil {
-		r.err = fmt.Errorf("history: encode %s: %w", ev.Ev, err)
-		return
+	if r.w.Available() < lineRoom {
+		r.flush()
 	}
-	b = append(b, '\n')
+	b := append(ev.AppendJSON(r.w.AvailableBuffer()), '\n')
 	if _, err := r.w.Write(b); err != nil {
 		r.err = fmt.Errorf("history: write: %w", err)
 	}

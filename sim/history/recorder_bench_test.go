@@ -1,6 +1,7 @@
 package history
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,4 +31,26 @@ func BenchmarkRecord(b *testing.B) {
 	if err := r.Close(time.Now(), Event{Ev: KindRunEnd, Reason: ReasonDone}); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkEncode compares the writer's encoding of a delivery line with
+// encoding/json's (the bytes are the same: TestAppendJSONMatchesEncodingJSON).
+func BenchmarkEncode(b *testing.B) {
+	ev := Event{T: 4304776, Ev: KindDeliver, ID: "p-3", Key: "p-k3", Ver: 1, Member: "g-3", Group: "g", Seq: 3,
+		Redelivered: Bool(false), Redeliveries: Int(0)}
+	b.Run("appendjson", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for b.Loop() {
+			buf = ev.AppendJSON(buf[:0])
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(&ev); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
