@@ -93,10 +93,10 @@ var table = []Info{
 	{Kind: Hang, Label: "hang (frozen)", Verb: "hung", Noun: "hung", How: "frozen, as under SIGSTOP: connected, answering nothing",
 		Role: RoleHang, Effect: EffectFreeze, Signal: syscall.SIGSTOP, Resumable: true},
 	{Kind: UnhandledTerm, Label: "SIGTERM, no Close()", Verb: "was ended by SIGTERM (no handler)", Noun: "ended (SIGTERM, no Close())",
-		How: "SIGTERM with no handler calling Close(): the process ended and its connection vanished, as after SIGKILL",
+		How:  "SIGTERM with no handler calling Close(): the process ended and its connection vanished, as after SIGKILL",
 		Role: RoleKill, Effect: EffectDrop, Signal: syscall.SIGTERM, Recorded: true},
 	{Kind: UnhandledInt, Label: "SIGINT, no Close()", Verb: "was ended by SIGINT (no handler)", Noun: "ended (SIGINT, no Close())",
-		How: "SIGINT (Ctrl-C) with no handler calling Close(): the process ended and its connection vanished, as after SIGKILL",
+		How:  "SIGINT (Ctrl-C) with no handler calling Close(): the process ended and its connection vanished, as after SIGKILL",
 		Role: RoleKill, Effect: EffectDrop, Signal: syscall.SIGINT, Recorded: true},
 }
 

@@ -22,10 +22,10 @@ func TestProcessModeMatchesInProcess(t *testing.T) {
 	const sample = 20 * time.Millisecond
 	hb := analyze.Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2}
 	cases := []struct {
-		death       death.Kind
-		closeOnSig  bool
-		recorded    death.Kind
-		zombie      bool // the server keeps listing the dead member
+		death      death.Kind
+		closeOnSig bool
+		recorded   death.Kind
+		zombie     bool // the server keeps listing the dead member
 	}{
 		{death.Forced, true, death.Forced, true},
 		{death.Hang, true, death.Hang, true},
