@@ -235,8 +235,11 @@ func (l *life) die(effect death.Effect) {
 // have dropped it meanwhile.
 func (m *member) resume(l *life) {
 	if l.proc != nil {
+		// Stamped before SIGCONT: whatever the thawed process does next
+		// comes after it on the run's clock.
+		t := time.Now()
 		l.proc.signal(syscall.SIGCONT)
-		m.env.record(time.Now(), history.Event{Ev: history.KindMemberUp, Member: m.name, Group: m.listener.Group, Client: l.client})
+		m.env.record(t, history.Event{Ev: history.KindMemberUp, Member: m.name, Group: m.listener.Group, Client: l.client})
 		return
 	}
 	l.mu.Lock()
