@@ -9,6 +9,7 @@ import (
 
 	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
 )
 
 // JUnitFile is the batch's test report for CI systems.
@@ -26,7 +27,7 @@ func (r *Result) ExpectationsFailed() bool {
 
 // OK reports whether the scenario ran, rendered and met its expectations.
 func (o Outcome) OK() bool {
-	return o.Err == nil && o.Summary != nil && len(o.Summary.Failed()) == 0 && o.Reason != "" && o.Reason != "interrupted" && o.Reason != "failed"
+	return o.Err == nil && o.Summary != nil && len(o.Summary.Failed()) == 0 && o.Reason != "" && !stoppedShort(o.Reason)
 }
 
 // jsonDoc is `stansim run --json`'s document.
@@ -131,7 +132,7 @@ func writeJUnit(dir, file string, outs []Outcome) (string, error) {
 		switch {
 		case o.Err != nil:
 			c.Failures = append(c.Failures, junitFailure{Type: "run", Message: "run failed: " + o.Err.Error(), Text: o.Err.Error()})
-		case o.Reason == "interrupted" || o.Reason == "failed":
+		case stoppedShort(o.Reason):
 			c.Failures = append(c.Failures, junitFailure{Type: "run", Message: "run " + o.Reason})
 		}
 		if len(c.Failures) > 0 {
@@ -158,4 +159,10 @@ func gotString(v any) string {
 		return "null"
 	}
 	return fmt.Sprint(v)
+}
+
+// stoppedShort reports whether a run ended before it could show anything
+// whole: interrupted, or failed to start.
+func stoppedShort(reason string) bool {
+	return reason == history.ReasonInterrupted || reason == history.ReasonFailed
 }
