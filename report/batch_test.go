@@ -51,7 +51,7 @@ func TestCSV(t *testing.T) {
 		"redelivery_delay_ms.count", "redelivery_delay_ms.p50", "redelivery_delay_ms.p90", "redelivery_delay_ms.p99", "redelivery_delay_ms.max",
 		"end_to_end_ms.count", "end_to_end_ms.p50", "end_to_end_ms.p90", "end_to_end_ms.p99", "end_to_end_ms.max", "skips", "final_state.keys", "final_state.wrong_keys", "final_state.wrong",
 		"zombie_windows.count", "zombie_windows.max_ms", "zombie_windows.list",
-		"expectations", "publish_errors", "ack_errors", "duration_ms", "truncated", "group"}
+		"expectations", "publish_errors", "ack_errors", "duration_ms", "truncated", "program_problems", "group"}
 	if !slices.Equal(rows[0], want) {
 		t.Fatalf("header:\n got %q\nwant %q", rows[0], want)
 	}

@@ -18,6 +18,9 @@ type Analysis struct {
 	Members  []*Member // in order of first appearance
 	Deaths   []*Death  // in time order
 	Views    []View    // server_view samples in time order
+	Exits    []Exit    // member processes' ends, in time order
+	// Problems are what member programs did wrong (programs.go).
+	Problems []Problem
 	// Inversions lists out-of-order pairs (capped at MaxPairs; the full
 	// count is Summary.OutOfOrder.Inversions).
 	Inversions []Inversion

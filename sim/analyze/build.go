@@ -179,6 +179,8 @@ func (b *builder) add(e *history.Event) {
 			d.Client = mb.Spans[len(mb.Spans)-1].Client
 		}
 		a.Deaths = append(a.Deaths, d)
+	case history.KindMemberExit:
+		b.exit(e)
 	case history.KindServerView:
 		v := View{T: e.T, Subs: e.Subs, Err: e.ViewErr, Clients: make(map[string]bool, len(e.Clients))}
 		for _, c := range e.Clients {
@@ -257,6 +259,7 @@ func (b *builder) finish(l *history.Log) *Analysis {
 	a.resolveDeaths()
 	a.handOffs()
 	a.summarise()
+	a.findProblems()
 	a.checkExpectations()
 	return a
 }

@@ -32,6 +32,10 @@ type Summary struct {
 	AckErrors     int     `json:"ack_errors"`
 	DurationMs    float64 `json:"duration_ms"`
 	Truncated     bool    `json:"truncated,omitempty"`
+	// ProgramProblems counts what member programs did wrong (exited by
+	// themselves, printed lines that are not protocol lines, reported no
+	// delivery of what the server sent them); the report names each.
+	ProgramProblems int `json:"program_problems"`
 }
 
 // Figures are the counts and timings summary.json holds at the top level

@@ -31,6 +31,8 @@ func everyKind() []Event {
 		{T: 9, Ev: KindMemberDown, Member: "g-1", Group: "g", Death: death.Hang, Client: "g-1-r0"},
 		{T: 10, Ev: KindMemberUp, Member: "g-1", Group: "g", Client: "g-1-r1"},
 		{T: 11, Ev: KindMemberDown, Member: "g-1", Group: "g", Err: "connect: refused"},
+		{T: 11, Ev: KindMemberExit, Member: "g-1", Group: "g", Client: "g-1-r1", Exit: "exit status 1", BadLines: 3, FirstBad: "hello \"x\"", Stderr: "TypeError: x\n    at y"},
+		{T: 11, Ev: KindMemberExit, Member: "g-1", Group: "g", Client: "g-1-r0", Exit: "signal: killed", By: ByFault},
 		{T: 12, Ev: KindServerView, Clients: []string{"g-1-r0", "pub-p"}, Subs: []Sub{
 			{Channel: "orders", Group: "g", Client: "g-1-r0", Durable: true, Offline: false, Pending: 3, LastSent: 77, Stalled: true},
 			{Channel: "orders", Group: "g", Client: "g-2-r0", Pending: -1, LastSent: math.MaxUint64}}},
@@ -161,6 +163,7 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, ts int64, ev, member, id, text string, seq uint64, n int, flag bool, other string) {
 		e := Event{T: ts, Ev: ev, Member: member, Group: other, ID: id, Key: text, Err: text, Seq: seq, Ver: n,
 			Redelivered: Bool(flag), Redeliveries: Int(n), Death: death.Kind(other), Clients: []string{text, other},
+			Exit: other, By: id, BadLines: n, FirstBad: text, Stderr: other,
 			Subs: []Sub{{Channel: text, Client: member, Pending: n, LastSent: seq, Stalled: flag}}, Versions: map[string]string{text: other, other: id}}
 		want, err := json.Marshal(&e)
 		if err != nil {

@@ -80,6 +80,11 @@ const (
 	fHave
 	fDeath
 	fClient
+	fExit
+	fBy
+	fBadLines
+	fFirstBad
+	fStderr
 	fClients
 	fSubs
 	fViewErr
@@ -92,7 +97,7 @@ func (d *Decoder) fast(b []byte, e *Event) bool {
 	if !l.open('{') {
 		return false
 	}
-	var seen uint32
+	var seen uint64
 	for first := true; ; first = false {
 		if l.close('}') {
 			return l.end()
@@ -179,6 +184,20 @@ func (d *Decoder) field2(l *lexer, key []byte, e *Event) (int, bool) {
 		return fDeath, ok
 	case "client":
 		return fClient, d.strField(l, &e.Client)
+	case "exit":
+		return fExit, d.strField(l, &e.Exit)
+	case "by":
+		return fBy, d.strField(l, &e.By)
+	case "bad_lines":
+		return fBadLines, l.intAs(&e.BadLines)
+	case "first_bad":
+		s, ok := l.str()
+		e.FirstBad = string(s)
+		return fFirstBad, ok
+	case "stderr":
+		s, ok := l.str()
+		e.Stderr = string(s)
+		return fStderr, ok
 	case "clients":
 		return fClients, d.clients(l, e)
 	case "subs":

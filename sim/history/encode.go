@@ -49,6 +49,11 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	}
 	dst = appendStr(dst, `,"death":`, string(e.Death), true)
 	dst = appendStr(dst, `,"client":`, e.Client, true)
+	dst = appendStr(dst, `,"exit":`, e.Exit, true)
+	dst = appendStr(dst, `,"by":`, e.By, true)
+	dst = appendInt(dst, `,"bad_lines":`, int64(e.BadLines))
+	dst = appendStr(dst, `,"first_bad":`, e.FirstBad, true)
+	dst = appendStr(dst, `,"stderr":`, e.Stderr, true)
 	if len(e.Clients) > 0 {
 		dst = appendStrings(append(dst, `,"clients":`...), e.Clients)
 	}

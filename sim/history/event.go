@@ -26,6 +26,10 @@ const (
 	KindMemberUp   = "member_up"
 	KindMemberDown = "member_down"
 	KindServerView = "server_view"
+	// KindMemberExit: a member process ended (process and command
+	// modes), with its exit status, who ended it, and what it left on
+	// stderr and printed on stdout that was not a protocol line.
+	KindMemberExit = "member_exit"
 	KindRunEnd     = "run_end"
 )
 
@@ -37,6 +41,12 @@ const (
 	// ReasonFailed: the run could not take place (a member or publisher
 	// could not connect); the command exits 1, not 130.
 	ReasonFailed = "failed"
+)
+
+// What ended a member process (member_exit's by).
+const (
+	ByFault = "fault" // the scenario's death, by its signal
+	ByStop  = "stop"  // the end of the run
 )
 
 // Event is one history line. Only the fields of its kind are set; the rest
@@ -73,6 +83,17 @@ type Event struct {
 	Have   *int       `json:"have,omitempty"`
 	Death  death.Kind `json:"death,omitempty"`
 	Client string     `json:"client,omitempty"`
+
+	// member_exit: Exit is the process's status ("exit status 1",
+	// "signal: killed"); By says what ended it (ByFault, ByStop, or ""
+	// when it ended by itself); BadLines counts stdout lines that were not
+	// protocol lines, FirstBad is the first of them; Stderr is the tail of
+	// its standard error.
+	Exit     string `json:"exit,omitempty"`
+	By       string `json:"by,omitempty"`
+	BadLines int    `json:"bad_lines,omitempty"`
+	FirstBad string `json:"first_bad,omitempty"`
+	Stderr   string `json:"stderr,omitempty"`
 
 	// server_view
 	Clients []string `json:"clients,omitempty"`

@@ -1,6 +1,7 @@
 package run_test
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -16,5 +17,13 @@ func TestMain(m *testing.M) {
 	if run.IsChild() {
 		os.Exit(run.ChildMain())
 	}
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	removeBuilt()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }

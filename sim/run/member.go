@@ -73,8 +73,12 @@ func (m *member) connect() (*life, error) {
 		rng:    rand.New(rand.NewPCG(uint64(m.env.seed()), seedOf(m.name, m.lives))),
 	}
 	m.lives++
-	if e, ok := m.env.(*engine); ok && m.listener.Mode == scenario.ModeProcess {
-		if err := e.spawn(m, l); err != nil {
+	if e, ok := m.env.(*engine); ok && m.listener.Mode != scenario.ModeInProcess {
+		spawn := e.spawn
+		if m.listener.Mode == scenario.ModeCommand {
+			spawn = e.spawnCommand
+		}
+		if err := spawn(m, l); err != nil {
 			return nil, fmt.Errorf("member %s: %w", m.name, err)
 		}
 		return l, nil
@@ -201,7 +205,7 @@ func (m *member) kill(l *life, kind death.Kind) {
 	ev := history.Event{Member: m.name, Group: m.listener.Group, Death: kind, Client: l.client}
 	if l.proc != nil {
 		m.env.record(time.Now(), withEv(ev, history.KindFault))
-		l.proc.signal(kind.Info().Signal)
+		l.proc.fault(kind.Info().Signal)
 	} else {
 		// Dead first, under the lock the handlers take: no delivery or
 		// done line can follow the fault line.

@@ -14,7 +14,12 @@ func (e *engine) spawn(*member, *life) error {
 	return errors.New("mode process needs Linux or another Unix system")
 }
 
+func (e *engine) spawnCommand(*member, *life) error {
+	return errors.New("mode command needs Linux or another Unix system")
+}
+
 func (c *child) signal(syscall.Signal) {}
+func (c *child) fault(syscall.Signal)  {}
 func (c *child) busy() bool            { return false }
 func (c *child) stop()                 {}
 func (c *child) kill()                 {}

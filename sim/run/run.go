@@ -40,6 +40,8 @@ type Result struct {
 
 // engine is one run's state. Nothing in it is shared with another run.
 type engine struct {
+	// ctx is the run's context: waits for member processes end with it.
+	ctx context.Context
 	sc  *scenario.Scenario
 	dir string
 	rec *history.Recorder
@@ -92,7 +94,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 	}
 	defer f.Close()
 	e := &engine{
-		sc: sc, dir: dir, b: b,
+		ctx: ctx, sc: sc, dir: dir, b: b,
 		rec:   history.NewRecorder(f),
 		mono0: monotonic(), mono0At: time.Now(),
 		members: map[string]*member{},

@@ -220,6 +220,30 @@ func (d *decoder) strList(p string, v *yaml.Node, dst *[]string) {
 	*dst = out
 }
 
+// strMap decodes a mapping of names to string values.
+func (d *decoder) strMap(p string, v *yaml.Node, dst *map[string]string) {
+	if v.Kind != yaml.MappingNode {
+		d.errorf(v, p, "must be a mapping of names to strings, not %s", describe(v))
+		return
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		kp := join(p, k.Value)
+		d.mark(kp, val)
+		var s string
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			d.errorf(k, p, "names must be plain words, not %s", describe(k))
+		case isNull(val):
+			d.errorf(val, kp, "must be a string, not null")
+		case d.str(kp, val, &s):
+			out[k.Value] = s
+		}
+	}
+	*dst = out
+}
+
 // integer decodes a whole number (an integral float such as 1e6 is accepted).
 func (d *decoder) integer(p string, v *yaml.Node, dst *int64) bool {
 	if v.Kind == yaml.ScalarNode {

@@ -74,7 +74,7 @@ var figurePaths = []string{
 }
 
 // topOnlyPaths exist only at the top level.
-var topOnlyPaths = []string{"publish_errors", "ack_errors", "duration_ms"}
+var topOnlyPaths = []string{"publish_errors", "ack_errors", "duration_ms", "program_problems"}
 
 // ExpectablePaths lists every path an expectation may name for a scenario
 // with the given groups (for messages and for analyze's tests).

@@ -33,12 +33,17 @@ func (s *Scenario) ResolvedYAML() ([]byte, error) {
 		r.Publishers = append(r.Publishers, resolvedPublisher(p))
 	}
 	for _, l := range s.Listeners {
-		r.Listeners = append(r.Listeners, resolvedListener{
+		rl := resolvedListener{
 			Group: l.Group, Channel: l.Channel, Members: l.Members, Durable: l.Durable,
-			AckWait: yamlDuration(l.AckWait), MaxInflight: l.MaxInflight,
-			ProcessTime: yamlDist(l.ProcessTime), Start: l.Start, Policy: l.Policy,
+			AckWait: yamlDuration(l.AckWait), MaxInflight: l.MaxInflight, Start: l.Start,
 			Mode: l.Mode, CloseOnSignal: l.CloseOnSignal,
-		})
+			Command: l.Command, Env: l.Env, Dir: l.Dir,
+		}
+		if l.Mode != ModeCommand { // a command's program decides these
+			pt := yamlDist(l.ProcessTime)
+			rl.ProcessTime, rl.Policy = &pt, l.Policy
+		}
+		r.Listeners = append(r.Listeners, rl)
 	}
 	for _, f := range s.Faults {
 		r.Faults = append(r.Faults, resolvedFault{
@@ -95,17 +100,20 @@ type resolvedPublisher struct {
 }
 
 type resolvedListener struct {
-	Group         string       `yaml:"group"`
-	Channel       string       `yaml:"channel"`
-	Members       int          `yaml:"members"`
-	Durable       string       `yaml:"durable,omitempty"`
-	AckWait       yamlDuration `yaml:"ack_wait"`
-	MaxInflight   int          `yaml:"max_inflight"`
-	ProcessTime   yamlDist     `yaml:"process_time"`
-	Start         string       `yaml:"start"`
-	Policy        string       `yaml:"policy"`
-	Mode          string       `yaml:"mode"`
-	CloseOnSignal bool         `yaml:"close_on_signal"`
+	Group         string            `yaml:"group"`
+	Channel       string            `yaml:"channel"`
+	Members       int               `yaml:"members"`
+	Durable       string            `yaml:"durable,omitempty"`
+	AckWait       yamlDuration      `yaml:"ack_wait"`
+	MaxInflight   int               `yaml:"max_inflight"`
+	ProcessTime   *yamlDist         `yaml:"process_time,omitempty"`
+	Start         string            `yaml:"start"`
+	Policy        string            `yaml:"policy,omitempty"`
+	Mode          string            `yaml:"mode"`
+	CloseOnSignal bool              `yaml:"close_on_signal"`
+	Command       []string          `yaml:"command,omitempty,flow"`
+	Env           map[string]string `yaml:"env,omitempty"`
+	Dir           string            `yaml:"dir,omitempty"`
 }
 
 type resolvedFault struct {

@@ -15,7 +15,7 @@ var (
 	serverFields    = []string{"store", "heartbeat"}
 	heartbeatFields = []string{"interval", "timeout", "fail_count"}
 	publisherFields = []string{"name", "channel", "count", "rate", "keys"}
-	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start", "policy", "mode", "close_on_signal"}
+	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start", "policy", "mode", "close_on_signal", "command", "env", "dir"}
 	faultFields     = []string{"at", "member", "death", "restart_after", "resume_after"}
 )
 
@@ -160,6 +160,12 @@ func (d *decoder) listener(path string, n *yaml.Node) Listener {
 			d.str(p, v, &l.Mode)
 		case "close_on_signal":
 			d.boolean(p, v, &l.CloseOnSignal)
+		case "command":
+			d.strList(p, v, &l.Command)
+		case "env":
+			d.strMap(p, v, &l.Env)
+		case "dir":
+			d.str(p, v, &l.Dir)
 		}
 	}) {
 		d.require(path, n, "group", "channel")

@@ -39,6 +39,10 @@ const (
 const (
 	ModeInProcess = "in-process"
 	ModeProcess   = "process"
+	// ModeCommand: each member is the scenario's own program (Command),
+	// killed by the same signals as ModeProcess, reporting what it does as
+	// JSON lines on stdout (README, "Bring your own listener").
+	ModeCommand = "command"
 )
 
 // Listener policies (Listener.Policy): how a member applies a message to
@@ -169,8 +173,18 @@ type Listener struct {
 	Mode string
 	// CloseOnSignal: the member's SIGTERM/SIGINT handler calls Close()
 	// (default); false is the lesson's program before its fix, which the
-	// signal ends without Close().
+	// signal ends without Close(). With ModeCommand it states what the
+	// program does; the run checks it against what the server saw.
 	CloseOnSignal bool
+	// Command is the program and its arguments (ModeCommand only); a
+	// relative program path is taken from Dir.
+	Command []string
+	// Env adds to the program's environment (ModeCommand only); stansim's
+	// own STANSIM_* settings are not overridden.
+	Env map[string]string
+	// Dir is the program's working folder (ModeCommand only): absolute,
+	// resolved against the scenario file's folder; "" is that folder.
+	Dir string
 }
 
 // Fault kills Member at At; with RestartAfter > 0 it comes back (with a new

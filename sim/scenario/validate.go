@@ -242,6 +242,7 @@ func (c *checker) listeners() {
 		}
 		c.processTime(at+".process_time", l.ProcessTime)
 		c.mode(at+".mode", l.Mode)
+		c.command(i)
 		if l.Policy != PolicyNaive && l.Policy != PolicyVersionCheck {
 			c.errf(at+".policy", "policy %q: must be %s (apply every delivery) or %s (apply only the next version of a key; otherwise do not ack it, so it comes back after AckWait)", l.Policy, PolicyNaive, PolicyVersionCheck)
 		}
@@ -333,9 +334,9 @@ func (c *checker) heartbeatBound(rel, what string, d time.Duration) {
 // mode checks a listener's mode; process mode needs Unix signals.
 func (c *checker) mode(rel, m string) {
 	switch {
-	case m != ModeInProcess && m != ModeProcess:
-		c.errf(rel, "mode %q: must be %s (members in this process) or %s (each member a child process killed by real signals)", m, ModeInProcess, ModeProcess)
-	case m == ModeProcess && !processModeSupported:
-		c.errf(rel, "mode process needs Linux or another Unix system (signals such as SIGTERM, SIGKILL and SIGSTOP); on %s use mode in-process, which imitates each death", runtime.GOOS)
+	case m != ModeInProcess && m != ModeProcess && m != ModeCommand:
+		c.errf(rel, "mode %q: must be %s (members in this process), %s (each member a child process killed by real signals) or %s (each member your own program, given by command)", m, ModeInProcess, ModeProcess, ModeCommand)
+	case m != ModeInProcess && !processModeSupported:
+		c.errf(rel, "mode %s needs Linux or another Unix system (signals such as SIGTERM, SIGKILL and SIGSTOP); on %s use mode in-process, which imitates each death", m, runtime.GOOS)
 	}
 }
