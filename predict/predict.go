@@ -45,6 +45,9 @@ type Scenario struct {
 	Groups []Group `json:"groups"`
 	// Inversions is summary.json's out_of_order.inversions (over groups).
 	Inversions Bounds `json:"inversions"`
+	// InversionsUnknown: a group's members are programs (mode: command),
+	// whose reordering the replay cannot know; Inversions is then 0.
+	InversionsUnknown bool `json:"inversions_unknown,omitempty"`
 	// Replays is how many replays the bounds span.
 	Replays int `json:"replays"`
 }
@@ -83,6 +86,10 @@ type Death struct {
 	// Sent is how many messages the server sends it first while it is dead.
 	Sent     Bounds `json:"sent"`
 	SentRule string `json:"sent_rule"`
+	// Program: the member is the scenario's own program (mode: command):
+	// only the zombie window and the first failed heartbeat are
+	// predictions; held, hand-off and sent are not (ProgramRule).
+	Program bool `json:"program,omitempty"`
 }
 
 // Group is one queue group's predicted figures (summary.json's groups).
@@ -92,6 +99,9 @@ type Group struct {
 	Redelivered Bounds `json:"redelivered"`
 	Duplicates  Bounds `json:"duplicates"`
 	Lost        Bounds `json:"lost"`
+	// Program: the group's members are programs (mode: command); its
+	// figures are not predicted.
+	Program bool `json:"program,omitempty"`
 }
 
 // Bounds is a predicted range: milliseconds or a count.
@@ -167,6 +177,7 @@ func Predict(sc *scenario.Scenario) Scenario {
 		acc.add(e)
 	}
 	out.Deaths, out.Groups, out.Inversions = acc.deaths(sc), acc.groups(), acc.inversions
+	markPrograms(sc, &out)
 	return out
 }
 

@@ -222,3 +222,40 @@ func TestUnhandledSignal(t *testing.T) {
 		t.Errorf("death %s, zombie %v, hand-off %s; want %s, %v, removal", d.Death, d.ZombieMs, d.HandOff, want, w)
 	}
 }
+
+// A group of programs (mode: command): the zombie window is the server's
+// and is predicted as for stansim's members; what the program held, was
+// sent and handed over depends on its own processing, and is not.
+func TestProgramsOnlyZombie(t *testing.T) {
+	sc := scenarioOf(t, `name: p
+duration: 8s
+server: {heartbeat: {interval: 500ms, timeout: 500ms, fail_count: 3}}
+publishers: [{name: t, channel: c, count: 20, rate: 10}]
+listeners:
+  - {group: prog, channel: c, members: 2, ack_wait: 2s, mode: command, command: [node, listener.js]}
+  - {group: own, channel: c, members: 2, ack_wait: 2s, process_time: 50ms}
+faults: [{at: 1s, member: prog-1, death: forced}, {at: 1s, member: own-1, death: forced}]
+`)
+	p := Predict(sc)
+	byMember := map[string]Death{}
+	for _, d := range p.Deaths {
+		byMember[d.Member] = d
+	}
+	prog, own := byMember["prog-1"], byMember["own-1"]
+	if !prog.Program || prog.HandOffMs != nil || prog.Held != (Bounds{}) || prog.HandOff != HandOffUnknown {
+		t.Errorf("program's death %+v: want only the zombie window", prog)
+	}
+	if prog.ZombieMs != own.ZombieMs || prog.ZombieMs != (Bounds{Min: 1500, Max: 2000}) {
+		t.Errorf("zombie windows %v and %v: want both 1500 to 2000 ms", prog.ZombieMs, own.ZombieMs)
+	}
+	if own.Program || own.HandOffMs == nil {
+		t.Errorf("stansim member's death %+v: want every figure predicted", own)
+	}
+	if !p.InversionsUnknown {
+		t.Error("the scenario's inversions are predicted although one group is a program")
+	}
+	var b strings.Builder
+	if err := WriteText(&b, &Report{Scenarios: []Scenario{p}}); err != nil || !strings.Contains(b.String(), "not predicted") {
+		t.Errorf("text %q (%v): want the program's figures said not predicted", b.String(), err)
+	}
+}

@@ -34,6 +34,10 @@ func WriteText(w io.Writer, r *Report) error {
 			writeDeath(&b, d)
 		}
 		for _, g := range s.Groups {
+			if g.Program {
+				fmt.Fprintf(&b, "  group %s: not predicted (its members are the scenario's own program)\n", g.Name)
+				continue
+			}
 			fmt.Fprintf(&b, "  group %s: out-of-order pairs %s, redelivered %s, duplicates %s, lost %s\n",
 				g.Name, g.Inversions, g.Redelivered, g.Duplicates, g.Lost)
 		}
@@ -51,6 +55,10 @@ func writeDeath(b *strings.Builder, d Death) {
 	}
 	if d.FailedHeartbeatMs != nil {
 		fmt.Fprintf(b, "    first failed beat    %s after the death\n", Ms(*d.FailedHeartbeatMs))
+	}
+	if d.Program {
+		fmt.Fprintf(b, "    the rest             not predicted: %s\n", ProgramRule)
+		return
 	}
 	fmt.Fprintf(b, "    held                 %s messages\n", d.Held)
 	fmt.Fprintf(b, "    hand-off             %s: %s\n", d.HandOff, d.HandOffRule)

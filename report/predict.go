@@ -28,6 +28,8 @@ type DeathCheck struct {
 	Member, Death string
 	At            string
 	Rows          []CheckRow
+	// Note says why some figures are not predicted ("" when all are).
+	Note string
 }
 
 // CheckRow is one figure of a death: measured, predicted, and how they fit.
@@ -126,6 +128,10 @@ func check(a *analyze.Analysis, d *analyze.Death, p predict.Death) DeathCheck {
 		zr.Measured, zr.Got, zr.Has = msText(*m.Zombie), [2]float64{*m.Zombie, *m.Zombie}, true
 	}
 	c.Rows = append(c.Rows, fitTime(zr, float64(a.Margin())/1e6, slack(a)))
+	if p.Program {
+		c.Note = "Only the zombie window is predicted: " + predict.ProgramRule + "."
+		return c
+	}
 	c.Rows = append(c.Rows,
 		fitCount(CheckRow{Field: "held", Label: "Messages held", Want: p.Held}, m.Held),
 		fitCount(CheckRow{Field: "sent_to_dead", Label: "Sent while dead", Want: p.Sent}, m.Sent))

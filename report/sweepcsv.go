@@ -115,12 +115,15 @@ func (s *Sweep) Predicted(r SweepRun, figure string) *predict.Bounds {
 		}
 		return b
 	case "held":
-		return first(func(d predict.Death) *predict.Bounds { return &d.Held })
+		return first(func(d predict.Death) *predict.Bounds { return modelled(d, &d.Held) })
 	case "sent_to_dead":
-		return first(func(d predict.Death) *predict.Bounds { return &d.Sent })
+		return first(func(d predict.Death) *predict.Bounds { return modelled(d, &d.Sent) })
 	case "handoff_ms":
 		return first(func(d predict.Death) *predict.Bounds { return d.HandOffMs })
 	case "out_of_order.inversions":
+		if p.InversionsUnknown {
+			return nil
+		}
 		return &p.Inversions
 	case "redelivered":
 		return sum(func(g predict.Group) predict.Bounds { return g.Redelivered })
@@ -205,4 +208,13 @@ func numText(v *float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// modelled is b, or nil for a death whose member is the scenario's own
+// program (the predictor does not model its processing).
+func modelled(d predict.Death, b *predict.Bounds) *predict.Bounds {
+	if d.Program {
+		return nil
+	}
+	return b
 }

@@ -34,6 +34,7 @@ type page struct {
 	Groups            *groupTable // nil unless several queue groups
 	Delays            []delay
 	Zombies           []zombie
+	Programs          []programProblem // programs.go
 	Predicted         []DeathCheck // predict.go
 	Expectations      []expectation
 	Explain           Explanations
@@ -48,6 +49,7 @@ type page struct {
 type status struct {
 	Level       string // alert | warn
 	Title, Text string
+	Detail      string // preformatted (a program's stderr), may be ""
 }
 
 type fact struct {
@@ -80,7 +82,7 @@ type settingsView struct {
 }
 
 type groupRow struct {
-	Name, Channel, Members, Durable, AckWait, MaxInflight, ProcessTime, Start string
+	Name, Channel, Members, Durable, AckWait, MaxInflight, ProcessTime, Start, Run string
 }
 
 type kv struct{ Key, Value string }
@@ -108,6 +110,7 @@ func newPage(dir string, a *analyze.Analysis) *page {
 		newDelay("end_to_end_ms", "Publish to done", s.EndToEndMs, endToEndSentence(s.EndToEndMs)),
 	}
 	p.Zombies = zombies(a)
+	p.Programs = programProblems(a)
 	p.Predicted = Checks(a)
 	p.Expectations = expectations(s)
 	for _, info := range plots.Registry {
@@ -163,6 +166,8 @@ func runStatus(a *analyze.Analysis) *status {
 		}
 		st = &status{Level: "alert", Title: "Interrupted run",
 			Text: text + ". Everything below covers only what happened until then: messages still in flight count as lost."}
+	case history.ReasonFailed:
+		st = failedStatus(a)
 	case history.ReasonTimeout:
 		st = &status{Level: "warn", Title: "Time limit reached",
 			Text: fmt.Sprintf("The run hit its time limit at %s before every message was done; messages not done by then count as lost.", secs(endTime(a)))}
@@ -372,7 +377,10 @@ func settings(a *analyze.Analysis) settingsView {
 			continue
 		}
 		row := groupRow{Name: name, Channel: g.Channel, Members: itoa(g.Members), Durable: g.Durable,
-			AckWait: g.AckWait.String(), MaxInflight: "default", ProcessTime: g.ProcessTime, Start: g.Start}
+			AckWait: g.AckWait.String(), MaxInflight: "default", ProcessTime: g.ProcessTime, Start: g.Start, Run: membersRun(g)}
+		if len(g.Command) > 0 {
+			row.ProcessTime = "the program's own"
+		}
 		if g.Durable == "" {
 			row.Durable = "no"
 		}

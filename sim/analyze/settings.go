@@ -35,6 +35,10 @@ type GroupSettings struct {
 	ProcessTime string
 	Start       string
 	Policy      string // scenario.PolicyNaive | PolicyVersionCheck
+	// Mode is where the members run (scenario.ModeInProcess, ModeProcess,
+	// ModeCommand); Command is the program of a ModeCommand group.
+	Mode    string
+	Command []string
 }
 
 // ReadSettings parses run_start's resolved scenario. A history without one
@@ -59,6 +63,7 @@ func ReadSettings(start *history.Event) Settings {
 		s.Groups[l.Group] = GroupSettings{
 			Channel: l.Channel, Members: l.Members, Durable: l.Durable, AckWait: l.AckWait,
 			MaxInflight: l.MaxInflight, ProcessTime: l.ProcessTime.String(), Start: l.Start, Policy: l.Policy,
+			Mode: l.Mode, Command: l.Command,
 		}
 	}
 	return s
