@@ -63,4 +63,3 @@ func membersRun(g analyze.GroupSettings) string {
 	}
 	return "stansim (" + g.Mode + ")"
 }
-

@@ -35,7 +35,7 @@ type page struct {
 	Delays            []delay
 	Zombies           []zombie
 	Programs          []programProblem // programs.go
-	Predicted         []DeathCheck // predict.go
+	Predicted         []DeathCheck     // predict.go
 	Expectations      []expectation
 	Explain           Explanations
 	Charts            []chart
