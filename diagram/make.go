@@ -139,11 +139,36 @@ func (p Panel) scenarioOf(preset string) (*scenario.Scenario, error) {
 		cp := *p.scenario
 		return &cp, nil
 	}
-	sc, err := scenario.ParseScenario(preset+"/"+p.Name+".yaml", []byte(p.Scenario))
+	path := preset + "/" + p.Name + ".yaml"
+	if p.Example != "" {
+		dir, err := findExample(p.Example)
+		if err != nil {
+			return nil, fmt.Errorf("preset %s: %w", preset, err)
+		}
+		path = filepath.Join(dir, p.Name+".yaml") // the command runs there
+	}
+	sc, err := scenario.ParseScenario(path, []byte(p.Scenario))
 	if err != nil {
 		return nil, err
 	}
 	return sc, nil
+}
+
+// findExample finds the repository folder rel from the working folder
+// upward.
+func findExample(rel string) (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(filepath.Join(d, rel)); err == nil && fi.IsDir() {
+			return filepath.Join(d, rel), nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("%s not found in %s or above it: run from the stansim repository", rel, wd)
+		}
+	}
 }
 
 // Make runs each panel's scenario against its own embedded server (in

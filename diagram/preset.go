@@ -24,6 +24,10 @@ type Panel struct {
 	// Scenario is a single scenario mapping (scenario.ParseScenario). Its
 	// seed is replaced by Options.Seed when that is set.
 	Scenario string
+	// Example is a folder of the stansim repository the scenario's
+	// command members run in (examples/node-listener): found from the
+	// working folder upward, it is the scenario's folder.
+	Example string
 
 	scenario *scenario.Scenario // a given scenario (FromScenario), used instead of Scenario
 }
@@ -83,6 +87,37 @@ var Presets = []Preset{
 			{Name: "before-fix", Title: "without it: SIGTERM ends the process", Scenario: scenarioSigterm("before-fix", false, "gets SIGTERM at 1.1 s and has no handler: the process ends without Close()")},
 		},
 	},
+	{
+		Name:  "node-sigterm-handler",
+		Title: "The lesson's Node listener: SIGTERM with and without its signal handlers",
+		About: "two panels, the lesson's own program (examples/node-listener, node-nats-streaming) as members: after its fix / before it (needs node and npm ci there)",
+		Panels: []Panel{
+			{Name: "fixed", Title: "listener.js: SIGTERM -> stan.close()", Example: nodeExample, Scenario: scenarioNode("fixed", true, "gets SIGTERM at 1.1 s; its handler calls stan.close()")},
+			{Name: "before-fix", Title: "listener.js --no-signal-handlers: SIGTERM ends it", Example: nodeExample, Scenario: scenarioNode("before-fix", false, "gets SIGTERM at 1.1 s with no handler: Node exits without close()")},
+		},
+	},
+}
+
+// nodeExample is the repository's Node listener.
+const nodeExample = "examples/node-listener"
+
+// scenarioNode is one panel of node-sigterm-handler: the sigterm-handler
+// run with the lesson's Node program as the members.
+func scenarioNode(name string, handlers bool, how string) string {
+	command := "[node, listener.js]"
+	if !handlers {
+		command = "[node, listener.js, --no-signal-handlers]"
+	}
+	return fmt.Sprintf(`name: %s
+description: "orders-2 (listener.js) %s; heartbeats 250ms, 250ms, 2 failures"
+seed: 1
+duration: 8s
+sample_interval: 20ms
+server: {heartbeat: {interval: 250ms, timeout: 250ms, fail_count: 2}}
+publishers: [{name: tickets, channel: ticket.updated, count: 12, rate: 5, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 30s, max_inflight: 1, mode: command, command: %s, close_on_signal: %v, env: {PROCESS_MS: "350"}}]
+faults: [{at: 1100ms, member: orders-2, death: graceful}]
+`, name, how, command, handlers)
 }
 
 // scenarioSigterm is one panel of sigterm-handler: the same process-mode

@@ -333,3 +333,32 @@ func TestMakeInterrupted(t *testing.T) {
 		t.Error("a figure was drawn from an interrupted run")
 	}
 }
+
+// The lesson's own Node program as the members, real SIGTERM: with its
+// handlers (stan.close()) the server drops orders-2 at once; without them
+// it keeps listing it until heartbeats fail, and the caption says so.
+func TestPresetNodeSigtermHandler(t *testing.T) {
+	simtest.NeedNode(t, "..")
+	t.Parallel()
+	res := makePreset(t, "node-sigterm-handler", 1)
+	kinds := []death.Kind{death.Graceful, death.UnhandledTerm}
+	for i, pn := range res.Panels {
+		a := pn.Analysis
+		if len(a.Deaths) != 1 || a.Deaths[0].Kind != kinds[i] {
+			t.Fatalf("%s: deaths %+v, want one %s", pn.Name, a.Deaths, kinds[i])
+		}
+		if d := a.Deaths[0]; d.Removed < 0 || !d.Inside(a.Sample+int64(schedMargin)) {
+			t.Errorf("%s: listed %v, predicted %+v", pn.Name, ns(d.Listed()), d.Predicted)
+		}
+		if a.Summary.ProgramProblems != 0 {
+			t.Errorf("%s: program problems %+v", pn.Name, a.Problems)
+		}
+	}
+	fixed, before := res.Panels[0].Analysis.Deaths[0], res.Panels[1].Analysis.Deaths[0]
+	if before.Listed() <= fixed.Listed() {
+		t.Errorf("without the handlers listed %v, with them %v: want longer without", ns(before.Listed()), ns(fixed.Listed()))
+	}
+	if !strings.Contains(res.Caption, "was ended by SIGTERM (no handler) at "+fmtSeconds(before.T)+" without Close()") {
+		t.Errorf("caption does not say the program before its fix lost no Close():\n%s", res.Caption)
+	}
+}
