@@ -150,9 +150,16 @@ func (b *builder) add(e *history.Event) {
 	}
 	switch e.Ev {
 	case history.KindPublish:
-		if b.lookup(e.ID) == nil {
-			m := b.newMessage(Message{ID: e.ID, Pub: e.Pub, Channel: e.Channel, Key: e.Key, Ver: e.Ver, PublishT: e.T, AckT: -1})
+		switch m := b.lookup(e.ID); {
+		case m == nil:
+			m = b.newMessage(Message{ID: e.ID, Pub: e.Pub, Channel: e.Channel, Key: e.Key, Ver: e.Ver, PublishT: e.T, AckT: -1})
 			b.insert(m)
+			a.Messages = append(a.Messages, m)
+		case m.PublishT < 0:
+			// A stub: a delivery's line was written before the publish's
+			// (lines of different goroutines); the message is still this
+			// publish's.
+			m.Pub, m.Channel, m.Key, m.Ver, m.PublishT = e.Pub, e.Channel, e.Key, e.Ver, e.T
 			a.Messages = append(a.Messages, m)
 		}
 	case history.KindPublishAck:

@@ -114,7 +114,8 @@ type childEnv struct {
 }
 
 func newChildEnv(url string, seed int64, out io.Writer) *childEnv {
-	return &childEnv{url: url, seedv: seed, mono0: monotonic(), t0: time.Now(), w: bufio.NewWriter(out), waiting: map[int64]chan offerMsg{}}
+	mono0, t0 := clockPair()
+	return &childEnv{url: url, seedv: seed, mono0: mono0, t0: t0, w: bufio.NewWriter(out), waiting: map[int64]chan offerMsg{}}
 }
 
 func (c *childEnv) connect(client string, sub broker.Sub, deliver func(broker.Msg)) (broker.Member, error) {

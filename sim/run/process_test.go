@@ -67,3 +67,30 @@ faults: [{at: 600ms, member: g-1, death: %s}]
 		}
 	}
 }
+
+// A member process's events are placed on the run's clock where they
+// happened: no delivery is stamped before the publish of its message, and
+// none comes after the done it led to, in either kind of member.
+func TestProcessEventsAfterTheirCause(t *testing.T) {
+	a := simtest.Run(t, `
+name: clocks
+duration: 10s
+publishers: [{name: p, channel: c, count: 60, rate: 60, keys: 3}]
+listeners: [{group: g, channel: c, members: 3, ack_wait: 30s, process_time: 5ms, mode: process}]
+`)
+	for _, m := range a.Messages {
+		for _, d := range m.Deliveries {
+			if d.T < m.PublishT {
+				t.Errorf("%s delivered to %s at %v, %v before its publish", m, d.Member, ns(d.T), ns(m.PublishT-d.T))
+			}
+		}
+		for _, dn := range m.Dones {
+			if dn.Delivery >= 0 && dn.T < m.Deliveries[dn.Delivery].T {
+				t.Errorf("%s done at %v before its delivery", m, ns(dn.T))
+			}
+		}
+	}
+	if a.Summary.Processed != 60 {
+		t.Errorf("processed %d of 60", a.Summary.Processed)
+	}
+}

@@ -95,10 +95,10 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 	defer f.Close()
 	e := &engine{
 		ctx: ctx, sc: sc, dir: dir, b: b,
-		rec:   history.NewRecorder(f),
-		mono0: monotonic(), mono0At: time.Now(),
+		rec:     history.NewRecorder(f),
 		members: map[string]*member{},
 	}
+	e.mono0, e.mono0At = clockPair()
 	e.samp = &sampler{e: e, interval: sc.SampleInterval}
 	faultEvents := len(sc.Faults)
 	for _, ft := range sc.Faults {
