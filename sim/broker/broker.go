@@ -38,6 +38,26 @@ type Sub struct {
 	AckWait        time.Duration
 	MaxInflight    int
 	StartAll       bool // deliver everything available, not only new messages
+
+	// The fields below are JetStream's (package jsbroker). NATS Streaming
+	// ignores them; their zero values leave its behaviour unchanged.
+
+	// Pull makes the member a pull consumer's fetcher (it asks for at most
+	// MaxInflight messages at a time) instead of a push queue subscriber.
+	Pull bool
+	// MaxAckPending caps the unacknowledged messages of the whole consumer,
+	// that is of every member of the group together (JetStream has no
+	// per-member cap): 0 = MaxInflight.
+	MaxAckPending int
+	// MaxDeliver caps the deliveries of one message; 0 = unlimited.
+	MaxDeliver int
+	// BackOff are the redelivery delays after the 1st, 2nd, ... delivery
+	// (the last repeats); the server then ignores AckWait and requires
+	// MaxDeliver > len(BackOff) (jsbroker.BackOffProblem).
+	BackOff []time.Duration
+	// NakOnClose makes a graceful death nak every message the member holds,
+	// so the server redelivers them at once; without it they wait AckWait.
+	NakOnClose bool
 }
 
 // Publisher publishes asynchronously; ack is called once per message.

@@ -6,6 +6,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/stan.go"
 
+	"github.com/stansim/stansim/sim/broker/freezable"
 	"github.com/stansim/stansim/sim/death"
 )
 
@@ -13,7 +14,7 @@ import (
 type member struct {
 	nc     *nats.Conn
 	sc     stan.Conn
-	dialer *freezableDialer
+	dialer *freezable.Dialer
 
 	mu     sync.Mutex
 	closed bool // the connections have been released
@@ -32,7 +33,7 @@ func (m *member) Die(effect death.Effect) {
 		m.mu.Lock()
 		m.frozen = true
 		m.mu.Unlock()
-		m.dialer.freeze()
+		m.dialer.Freeze()
 	default:
 		m.nc.Close()
 	}
@@ -43,7 +44,7 @@ func (m *member) Thaw() {
 	m.mu.Lock()
 	m.frozen = false
 	m.mu.Unlock()
-	m.dialer.thaw()
+	m.dialer.Thaw()
 }
 
 // Release implements broker.Member: closes the streaming and NATS
@@ -60,7 +61,7 @@ func (m *member) Release() {
 	m.mu.Unlock()
 	if frozen {
 		// A frozen socket would block the goodbye: close it first.
-		m.dialer.close()
+		m.dialer.Close()
 	}
 	_ = m.sc.Close()
 	m.nc.Close()

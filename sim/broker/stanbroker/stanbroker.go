@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/stan.go"
 
 	"github.com/stansim/stansim/sim/broker"
+	"github.com/stansim/stansim/sim/broker/freezable"
 	"github.com/stansim/stansim/sim/server"
 )
 
@@ -97,7 +98,7 @@ func (b *Broker) URL() string { return b.srv.URL() }
 // Member connects a member to the server at url: what Broker.Member does,
 // for a member in a child process that has only the URL.
 func Member(url, client string, sub broker.Sub, deliver func(broker.Msg)) (broker.Member, error) {
-	m := &member{dialer: &freezableDialer{}}
+	m := &member{dialer: &freezable.Dialer{}}
 	nc, err := nats.Connect(url, nats.Name(client), nats.NoReconnect(), nats.SetCustomDialer(m.dialer))
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
