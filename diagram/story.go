@@ -210,7 +210,7 @@ func deathText(pv *panelView, st Story) string {
 		}
 	} else {
 		fmt.Fprintf(&b, "%s %s at %s%s%s", d.Member, d.Info().Verb, fmtSeconds(d.T), deathClause(d.Kind), heldText(pv, st.Held))
-		hb := heartbeatText(d, st.Heartbeat)
+		hb := heartbeatText(d, pv.A.Settings)
 		if st.Window >= 0 {
 			server = append(server, fmt.Sprintf("the server kept listing it for %s%s", fmtDur(int64(st.Window)), hb))
 		} else {

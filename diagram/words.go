@@ -44,10 +44,23 @@ func deathClause(k death.Kind) string {
 // heartbeatText is the caption's reminder of the settings and the
 // prediction for d: "(heartbeats every 0.3 s, 2 misses allowed: removal
 // 0.6-0.9 s after the death)"; a frozen member's misses each wait out the
-// timeout, so the timeout is named too. Empty without a prediction.
-func heartbeatText(d *analyze.Death, hb death.Heartbeat) string {
+// timeout, so the timeout is named too. On JetStream it names the
+// server's PINGs, or that a closed connection is noticed at once. Empty
+// without a prediction.
+func heartbeatText(d *analyze.Death, st analyze.Settings) string {
 	w := d.Predicted
-	if w == nil || hb.Interval <= 0 {
+	if w == nil {
+		return ""
+	}
+	if st.JetStream {
+		if d.Kind.PeriodBy(st.Liveness()) == 0 {
+			return " (JetStream: the closed connection is noticed at once)"
+		}
+		return fmt.Sprintf(" (JetStream pings every %s s, %d unanswered allowed: removal %s-%s s after the death)",
+			trimSeconds(st.Ping.Interval.Seconds()), st.Ping.MaxOut, trimSeconds(w.Min.Seconds()), trimSeconds(w.Max.Seconds()))
+	}
+	hb := st.Heartbeat
+	if hb.Interval <= 0 {
 		return ""
 	}
 	every := "heartbeats every " + trimSeconds(hb.Interval.Seconds()) + " s"

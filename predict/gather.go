@@ -120,7 +120,7 @@ func (g *gather) deaths(sc *scenario.Scenario) []Death {
 			HandOffRule: handOffRule(sc, f, l), SentRule: sentRule(sc, f, l)}
 		if w, ok := zombie(sc, f); ok {
 			d.ZombieMs, d.ZombieRule = Bounds{ms(int64(w.Min)), ms(int64(w.Max))}, w.Rule
-			if p := actual(sc, f).Period(sc.Server.Heartbeat); p > 0 {
+			if p := actual(sc, f).PeriodBy(sc.Liveness()); p > 0 {
 				d.FailedHeartbeatMs = &Bounds{0, ms(int64(p))}
 			}
 		}

@@ -45,8 +45,8 @@ type Scenario struct {
 	Groups []Group `json:"groups"`
 	// Inversions is summary.json's out_of_order.inversions (over groups).
 	Inversions Bounds `json:"inversions"`
-	// InversionsUnknown: a group's members are programs (mode: command),
-	// whose reordering the replay cannot know; Inversions is then 0.
+	// InversionsUnknown: a group is not modelled (Group.NotModelled), so
+	// the replay cannot know the reordering; Inversions is then 0.
 	InversionsUnknown bool `json:"inversions_unknown,omitempty"`
 	// Replays is how many replays the bounds span.
 	Replays int `json:"replays"`
@@ -86,10 +86,12 @@ type Death struct {
 	// Sent is how many messages the server sends it first while it is dead.
 	Sent     Bounds `json:"sent"`
 	SentRule string `json:"sent_rule"`
-	// Program: the member is the scenario's own program (mode: command):
-	// only the zombie window and the first failed heartbeat are
-	// predictions; held, hand-off and sent are not (ProgramRule).
-	Program bool `json:"program,omitempty"`
+	// NotModelled says why the replay does not model this death (the
+	// member is the scenario's own program: ProgramRule; the broker is
+	// JetStream: JetStreamRule): then only the zombie window, the first
+	// failed heartbeat and the hand-off's kind are predictions; held,
+	// hand-off delay and sent are not. "" when every figure is.
+	NotModelled string `json:"not_modelled,omitempty"`
 }
 
 // Group is one queue group's predicted figures (summary.json's groups).
@@ -99,9 +101,9 @@ type Group struct {
 	Redelivered Bounds `json:"redelivered"`
 	Duplicates  Bounds `json:"duplicates"`
 	Lost        Bounds `json:"lost"`
-	// Program: the group's members are programs (mode: command); its
-	// figures are not predicted.
-	Program bool `json:"program,omitempty"`
+	// NotModelled says why the group's figures are not predicted ("" when
+	// they are).
+	NotModelled string `json:"not_modelled,omitempty"`
 }
 
 // Bounds is a predicted range: milliseconds or a count.
@@ -177,13 +179,13 @@ func Predict(sc *scenario.Scenario) Scenario {
 		acc.add(e)
 	}
 	out.Deaths, out.Groups, out.Inversions = acc.deaths(sc), acc.groups(), acc.inversions
-	markPrograms(sc, &out)
+	markUnmodelled(sc, &out)
 	return out
 }
 
 // zombie is the death table's window for a fault.
 func zombie(sc *scenario.Scenario, f scenario.Fault) (death.Window, bool) {
-	return actual(sc, f).Removal(sc.Server.Heartbeat)
+	return actual(sc, f).RemovalBy(sc.Liveness())
 }
 
 // actual is the kind a fault's death really is: a SIGTERM or SIGINT to a

@@ -242,13 +242,13 @@ faults: [{at: 1s, member: prog-1, death: forced}, {at: 1s, member: own-1, death:
 		byMember[d.Member] = d
 	}
 	prog, own := byMember["prog-1"], byMember["own-1"]
-	if !prog.Program || prog.HandOffMs != nil || prog.Held != (Bounds{}) || prog.HandOff != HandOffUnknown {
+	if prog.NotModelled != ProgramRule || prog.HandOffMs != nil || prog.Held != (Bounds{}) || prog.HandOff != HandOffUnknown {
 		t.Errorf("program's death %+v: want only the zombie window", prog)
 	}
 	if prog.ZombieMs != own.ZombieMs || prog.ZombieMs != (Bounds{Min: 1500, Max: 2000}) {
 		t.Errorf("zombie windows %v and %v: want both 1500 to 2000 ms", prog.ZombieMs, own.ZombieMs)
 	}
-	if own.Program || own.HandOffMs == nil {
+	if own.NotModelled != "" || own.HandOffMs == nil {
 		t.Errorf("stansim member's death %+v: want every figure predicted", own)
 	}
 	if !p.InversionsUnknown {

@@ -1,39 +1,74 @@
 package predict
 
-import "github.com/stansim/stansim/sim/scenario"
+import (
+	"github.com/stansim/stansim/sim/death"
+	"github.com/stansim/stansim/sim/scenario"
+)
 
-// HandOffUnknown is a program's hand-off: the replay cannot know it.
+// HandOffUnknown is the hand-off of a death the replay does not model.
 const HandOffUnknown = "unknown"
 
 // ProgramRule says why only the zombie window is predicted for a member
 // that is the scenario's own program.
 const ProgramRule = "the member is the scenario's own program (mode: command): how long it processes a message and when it acks are its own, so only the zombie window (the server's side) is predicted"
 
-// markPrograms keeps, for a death in a group of programs, only what the
-// server's settings decide (the zombie window, the first failed
-// heartbeat); the replay's guesses at the program's processing are
-// dropped, as are the group's figures and the scenario's inversion total.
-func markPrograms(sc *scenario.Scenario, out *Scenario) {
-	prog := map[string]bool{}
+// JetStreamRule says why only the zombie window is predicted on JetStream.
+const JetStreamRule = "the replay models NATS Streaming's queue-group rules; on JetStream only the zombie window (the connection, or the server's PINGs for a frozen member) is predicted, and held messages wait for AckWait from their delivery, however soon the server drops the member"
+
+// JetStreamNakRule is the hand-off of a graceful death with on_close: nak.
+const JetStreamNakRule = "on_close: nak: the member naks what it holds before it closes, so the server redelivers those messages at once"
+
+// markUnmodelled keeps, for a death the replay does not model (a group of
+// programs, or any group on JetStream), only what the server's settings
+// decide; the replay's guesses are dropped, as are the group's figures and
+// the scenario's inversion total.
+func markUnmodelled(sc *scenario.Scenario, out *Scenario) {
+	why := map[string]string{}
 	for _, l := range sc.Listeners {
-		if l.Mode == scenario.ModeCommand {
-			prog[l.Group] = true
+		switch {
+		case sc.JetStream():
+			why[l.Group] = JetStreamRule
+		case l.Mode == scenario.ModeCommand:
+			why[l.Group] = ProgramRule
 		}
 	}
-	if len(prog) == 0 {
+	if len(why) == 0 {
 		return
 	}
 	for i, d := range out.Deaths {
-		if prog[d.Group] {
-			out.Deaths[i] = Death{Member: d.Member, Group: d.Group, Death: d.Death, AtMs: d.AtMs,
-				ZombieMs: d.ZombieMs, ZombieRule: d.ZombieRule, FailedHeartbeatMs: d.FailedHeartbeatMs,
-				Program: true, HandOff: HandOffUnknown, HandOffRule: ProgramRule, HandOffCauses: []string{}, SentRule: ProgramRule}
+		rule, ok := why[d.Group]
+		if !ok {
+			continue
 		}
+		nd := Death{Member: d.Member, Group: d.Group, Death: d.Death, AtMs: d.AtMs,
+			ZombieMs: d.ZombieMs, ZombieRule: d.ZombieRule, FailedHeartbeatMs: d.FailedHeartbeatMs,
+			NotModelled: rule, HandOff: HandOffUnknown, HandOffRule: rule, HandOffCauses: []string{}, SentRule: rule}
+		if sc.JetStream() {
+			nd.FailedHeartbeatMs = nil
+			jetStreamHandOff(sc, &nd)
+		}
+		out.Deaths[i] = nd
 	}
 	for i, g := range out.Groups {
-		if prog[g.Name] {
-			out.Groups[i] = Group{Name: g.Name, Program: true}
+		if rule, ok := why[g.Name]; ok {
+			out.Groups[i] = Group{Name: g.Name, NotModelled: rule}
 		}
 	}
 	out.Inversions, out.InversionsUnknown = Bounds{}, true
+}
+
+// jetStreamHandOff names what hands a JetStream death's held messages
+// over: a nak at a graceful close with on_close: nak, else AckWait.
+func jetStreamHandOff(sc *scenario.Scenario, d *Death) {
+	l, _ := sc.ListenerOf(d.Member)
+	if death.Kind(d.Death).CallsClose() && l.OnClose == scenario.OnCloseNak {
+		d.HandOff, d.HandOffRule, d.HandOffCauses = CauseClose, JetStreamNakRule, []string{CauseClose}
+		return
+	}
+	wait := l.AckWait
+	if len(l.BackOff) > 0 {
+		wait = l.BackOff[0] // the server uses the first step as AckWait
+	}
+	d.HandOff, d.HandOffCauses = CauseAckWait, []string{CauseAckWait}
+	d.HandOffRule = "AckWait (" + short(wait) + ") after each held message's delivery: " + JetStreamRule
 }

@@ -34,8 +34,8 @@ func WriteText(w io.Writer, r *Report) error {
 			writeDeath(&b, d)
 		}
 		for _, g := range s.Groups {
-			if g.Program {
-				fmt.Fprintf(&b, "  group %s: not predicted (its members are the scenario's own program)\n", g.Name)
+			if g.NotModelled != "" {
+				fmt.Fprintf(&b, "  group %s: not predicted (%s)\n", g.Name, g.NotModelled)
 				continue
 			}
 			fmt.Fprintf(&b, "  group %s: out-of-order pairs %s, redelivered %s, duplicates %s, lost %s\n",
@@ -56,8 +56,9 @@ func writeDeath(b *strings.Builder, d Death) {
 	if d.FailedHeartbeatMs != nil {
 		fmt.Fprintf(b, "    first failed beat    %s after the death\n", Ms(*d.FailedHeartbeatMs))
 	}
-	if d.Program {
-		fmt.Fprintf(b, "    the rest             not predicted: %s\n", ProgramRule)
+	if d.NotModelled != "" {
+		fmt.Fprintf(b, "    hand-off             %s: %s\n", d.HandOff, d.HandOffRule)
+		fmt.Fprintf(b, "    the rest             not predicted: %s\n", d.NotModelled)
 		return
 	}
 	fmt.Fprintf(b, "    held                 %s messages\n", d.Held)

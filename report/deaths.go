@@ -79,8 +79,12 @@ func (x *explainer) removal(d *analyze.Death) string {
 func (x *explainer) predicted(d *analyze.Death) string {
 	p := d.Predicted
 	rule := p.Rule
-	if hb := x.a.Settings.Heartbeat; d.Kind.Period(hb) > 0 {
-		rule += fmt.Sprintf(", with I = %s, T = %s, F = %d", hb.Interval, hb.Timeout, hb.FailCount)
+	st := x.a.Settings
+	switch {
+	case st.JetStream && d.Kind.PeriodBy(st.Liveness()) > 0:
+		rule += fmt.Sprintf(", with P = %s, max_out = %d", st.Ping.Interval, st.Ping.MaxOut)
+	case !st.JetStream && d.Kind.Period(st.Heartbeat) > 0:
+		rule += fmt.Sprintf(", with I = %s, T = %s, F = %d", st.Heartbeat.Interval, st.Heartbeat.Timeout, st.Heartbeat.FailCount)
 	}
 	return fmt.Sprintf("%s to %s (%s)", secs(int64(p.Min)), secs(int64(p.Max)), rule)
 }

@@ -128,8 +128,8 @@ func check(a *analyze.Analysis, d *analyze.Death, p predict.Death) DeathCheck {
 		zr.Measured, zr.Got, zr.Has = msText(*m.Zombie), [2]float64{*m.Zombie, *m.Zombie}, true
 	}
 	c.Rows = append(c.Rows, fitTime(zr, float64(a.Margin())/1e6, slack(a)))
-	if p.Program {
-		c.Note = "Only the zombie window is predicted: " + predict.ProgramRule + "."
+	if p.NotModelled != "" {
+		c.Note = "Only the zombie window is predicted: " + p.NotModelled + "."
 		return c
 	}
 	c.Rows = append(c.Rows,

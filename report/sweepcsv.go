@@ -213,7 +213,7 @@ func numText(v *float64) string {
 // modelled is b, or nil for a death whose member is the scenario's own
 // program (the predictor does not model its processing).
 func modelled(d predict.Death, b *predict.Bounds) *predict.Bounds {
-	if d.Program {
+	if d.NotModelled != "" {
 		return nil
 	}
 	return b

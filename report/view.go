@@ -77,7 +77,10 @@ type chart struct {
 
 type settingsView struct {
 	Known     bool
-	Heartbeat []kv
+	Heartbeat []kv // the broker and its liveness settings
+	// BrokerNotes explain how the broker differs from NATS Streaming
+	// (none for NATS Streaming).
+	BrokerNotes []string
 	Groups    []groupRow
 }
 
@@ -351,12 +354,8 @@ func settings(a *analyze.Analysis) settingsView {
 	if !st.Known {
 		return v
 	}
-	hb := st.Heartbeat
-	v.Heartbeat = []kv{
-		{"Heartbeat interval", hb.Interval.String()},
-		{"Heartbeat timeout", hb.Timeout.String()},
-		{"Heartbeat fail count", itoa(hb.FailCount)},
-	}
+	v.Heartbeat = livenessRows(st)
+	v.BrokerNotes = brokerNotes(st)
 	for _, k := range kindsPresent(a) {
 		if w, ok := st.Removal(k); ok {
 			v.Heartbeat = append(v.Heartbeat, kv{"Predicted removal: " + k.Info().Label,
@@ -386,6 +385,9 @@ func settings(a *analyze.Analysis) settingsView {
 		}
 		if g.MaxInflight > 0 {
 			row.MaxInflight = itoa(g.MaxInflight)
+		}
+		if st.JetStream {
+			jetStreamRow(&row, name, g)
 		}
 		v.Groups = append(v.Groups, row)
 	}

@@ -1,5 +1,7 @@
 package analyze
 
+import "github.com/stansim/stansim/sim/scenario"
+
 // This file holds the one rule for who held a message when a member died,
 // which dead member the server sent a message to, and why each redelivered
 // copy came (ARCHITECTURE.md, "One analysis"). Charts, reports and diagrams
@@ -178,6 +180,13 @@ func (a *Analysis) inferResends(m *Message, d *Death, from int64, n int, before 
 func (a *Analysis) cause(after *Death, t int64) string {
 	switch {
 	case after == nil:
+		return CauseAckWait
+	case a.Settings.JetStream:
+		// JetStream hands nothing over at a removal: held messages wait
+		// AckWait from their delivery, unless a graceful death naked them.
+		if after.Kind.CallsClose() && a.Settings.Groups[after.Group].OnClose == scenario.OnCloseNak {
+			return CauseClose
+		}
 		return CauseAckWait
 	case after.Kind.CallsClose():
 		return CauseClose

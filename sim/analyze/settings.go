@@ -13,8 +13,12 @@ import (
 type Settings struct {
 	Known       bool
 	Description string
-	Heartbeat   Heartbeat
-	Groups      map[string]GroupSettings
+	// JetStream: the run's broker was JetStream (broker: jetstream), whose
+	// liveness check is Ping, not Heartbeat.
+	JetStream bool
+	Heartbeat Heartbeat
+	Ping      death.Ping
+	Groups    map[string]GroupSettings
 	// Order lists the groups in file order.
 	Order []string
 	// Expect is what the scenario says the run must show.
@@ -39,6 +43,11 @@ type GroupSettings struct {
 	// ModeCommand); Command is the program of a ModeCommand group.
 	Mode    string
 	Command []string
+	// JetStream consumer settings (zero on NATS Streaming).
+	Consumer   string
+	MaxDeliver int
+	BackOff    []time.Duration
+	OnClose    string
 }
 
 // ReadSettings parses run_start's resolved scenario. A history without one
@@ -54,7 +63,9 @@ func ReadSettings(start *history.Event) Settings {
 	s := Settings{
 		Known:       true,
 		Description: sc.Description,
+		JetStream:   sc.JetStream(),
 		Heartbeat:   sc.Server.Heartbeat,
+		Ping:        sc.Server.Ping,
 		Groups:      map[string]GroupSettings{},
 		Expect:      sc.Expect,
 	}
@@ -64,6 +75,11 @@ func ReadSettings(start *history.Event) Settings {
 			Channel: l.Channel, Members: l.Members, Durable: l.Durable, AckWait: l.AckWait,
 			MaxInflight: l.MaxInflight, ProcessTime: l.ProcessTime.String(), Start: l.Start, Policy: l.Policy,
 			Mode: l.Mode, Command: l.Command,
+		}
+		if sc.JetStream() {
+			g := s.Groups[l.Group]
+			g.Consumer, g.MaxDeliver, g.BackOff, g.OnClose = l.Consumer, l.MaxDeliver, l.BackOff, l.OnClose
+			s.Groups[l.Group] = g
 		}
 	}
 	return s
@@ -79,5 +95,10 @@ func (s Settings) Removal(k death.Kind) (death.Window, bool) {
 	if !s.Known {
 		return death.Window{}, false
 	}
-	return k.Removal(s.Heartbeat)
+	return k.RemovalBy(s.Liveness())
+}
+
+// Liveness is how the run's broker noticed dead members.
+func (s Settings) Liveness() death.Liveness {
+	return death.Liveness{JetStream: s.JetStream, Heartbeat: s.Heartbeat, Ping: s.Ping}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stansim/stansim/sim/broker"
+	"github.com/stansim/stansim/sim/broker/jsbroker"
 	"github.com/stansim/stansim/sim/broker/stanbroker"
 	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
@@ -35,11 +36,15 @@ func IsChild() bool { return os.Getenv(ChildEnv) != "" }
 
 // childConfig is what a member process needs to know.
 type childConfig struct {
-	URL      string
-	Member   string
-	Life     int
-	Seed     int64
-	Listener scenario.Listener
+	URL string
+	// JetStream and Store: the member connects to a JetStream server
+	// (jsbroker) with this storage; otherwise to NATS Streaming.
+	JetStream bool
+	Store     string
+	Member    string
+	Life      int
+	Seed      int64
+	Listener  scenario.Listener
 }
 
 // childLine is one line between parent and child. From the child: an
@@ -73,6 +78,9 @@ func ChildMain() int {
 		return 2
 	}
 	env := newChildEnv(cfg.URL, cfg.Seed, os.Stdout)
+	if cfg.JetStream {
+		env.js = &jsbroker.Endpoint{URL: cfg.URL, Store: cfg.Store}
+	}
 	cfg.Listener.Mode = scenario.ModeInProcess // this process is the member
 	m := &member{env: env, name: cfg.Member, listener: cfg.Listener, lives: cfg.Life}
 	l, err := m.connect()
@@ -101,6 +109,7 @@ func ChildMain() int {
 // childEnv is a member's environment inside a child process.
 type childEnv struct {
 	url   string
+	js    *jsbroker.Endpoint // a JetStream server's; nil for NATS Streaming
 	seedv int64
 	mono0 int64
 	t0    time.Time
@@ -119,6 +128,9 @@ func newChildEnv(url string, seed int64, out io.Writer) *childEnv {
 }
 
 func (c *childEnv) connect(client string, sub broker.Sub, deliver func(broker.Msg)) (broker.Member, error) {
+	if c.js != nil {
+		return jsbroker.Member(*c.js, client, sub, deliver)
+	}
 	return stanbroker.Member(c.url, client, sub, deliver)
 }
 

@@ -95,7 +95,9 @@ func (m *member) connect() (*life, error) {
 func (m *member) subscribe(l *life) error {
 	ls := m.listener
 	sub := broker.Sub{Channel: ls.Channel, Group: ls.Group, Durable: ls.Durable, AckWait: ls.AckWait,
-		MaxInflight: ls.MaxInflight, StartAll: ls.Start == scenario.StartAll}
+		MaxInflight: ls.MaxInflight, StartAll: ls.Start == scenario.StartAll,
+		Pull: ls.Consumer == scenario.ConsumerPull, MaxDeliver: ls.MaxDeliver, BackOff: ls.BackOff,
+		NakOnClose: ls.OnClose == scenario.OnCloseNak}
 	conn, err := m.env.connect(l.client, sub, func(msg broker.Msg) { m.handle(l, msg) })
 	if err != nil {
 		return err

@@ -76,7 +76,8 @@ func (e *engine) spawn(m *member, l *life) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := json.Marshal(childConfig{URL: e.memberURL(), Member: m.name, Life: m.lives - 1, Seed: e.sc.Seed, Listener: m.listener})
+	cfg, err := json.Marshal(childConfig{URL: e.memberURL(), JetStream: e.sc.JetStream(), Store: e.sc.Server.Store,
+		Member: m.name, Life: m.lives - 1, Seed: e.sc.Seed, Listener: m.listener})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stansim/stansim/outfile"
 	"github.com/stansim/stansim/sim/broker"
+	"github.com/stansim/stansim/sim/broker/jsbroker"
 	"github.com/stansim/stansim/sim/broker/stanbroker"
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/scenario"
@@ -78,10 +79,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 	if err := outfile.Write(filepath.Join(dir, ScenarioFile), resolved); err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
 	}
-	b, err := stanbroker.Start(ctx, server.Config{
-		Dir: dir, Store: sc.Server.Store, NoLog: opt.NoServerLog,
-		HBInterval: sc.Server.Heartbeat.Interval, HBTimeout: sc.Server.Heartbeat.Timeout, HBFailCount: sc.Server.Heartbeat.FailCount,
-	})
+	b, err := startBroker(ctx, sc, dir, opt)
 	if err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
 	}
@@ -130,6 +128,20 @@ func Run(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (*
 		return &Result{Reason: reason, History: histPath}, fmt.Errorf("scenario %q: %w", sc.Name, runErr)
 	}
 	return &Result{Reason: reason, History: histPath}, nil
+}
+
+// startBroker starts the scenario's broker (ARCHITECTURE.md, "The broker
+// seam"): NATS Streaming with its client heartbeats, or JetStream with the
+// server's PING settings.
+func startBroker(ctx context.Context, sc *scenario.Scenario, dir string, opt Options) (broker.Broker, error) {
+	if sc.JetStream() {
+		return jsbroker.Start(ctx, jsbroker.Config{Dir: dir, Store: sc.Server.Store, NoLog: opt.NoServerLog,
+			PingInterval: sc.Server.Ping.Interval, MaxPingsOut: sc.Server.Ping.MaxOut})
+	}
+	return stanbroker.Start(ctx, server.Config{
+		Dir: dir, Store: sc.Server.Store, NoLog: opt.NoServerLog,
+		HBInterval: sc.Server.Heartbeat.Interval, HBTimeout: sc.Server.Heartbeat.Timeout, HBFailCount: sc.Server.Heartbeat.FailCount,
+	})
 }
 
 // drive connects the actors, starts the clock and waits for the run's end.

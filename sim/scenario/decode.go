@@ -321,6 +321,18 @@ func (d *decoder) duration(p string, v *yaml.Node, dst *time.Duration) bool {
 	return true
 }
 
+// durationList decodes a list of durations.
+func (d *decoder) durationList(p string, v *yaml.Node, dst *[]time.Duration) {
+	var out []time.Duration
+	d.list(p, v, "durations", func(ip string, iv *yaml.Node) {
+		var x time.Duration
+		if d.duration(ip, iv, &x) {
+			out = append(out, x)
+		}
+	})
+	*dst = out
+}
+
 // dist decodes a processing time: a duration, {uniform: [min, max]} or
 // {exponential: mean}.
 func (d *decoder) dist(p string, v *yaml.Node, dst *Dist) {

@@ -128,6 +128,10 @@ func (c *checker) warnings() {
 		}
 	}
 	hb := s.Server.Heartbeat
+	if s.JetStream() {
+		c.jetStreamRemovalWarnings()
+		return
+	}
 	if c.skip("server.heartbeat") || hb.Interval < minHeartbeat || hb.FailCount < 1 || hb.FailCount > maxFailCount {
 		return
 	}

@@ -29,8 +29,9 @@ func TestGoodFile(t *testing.T) {
 		t.Fatalf("path %q, %d scenarios, warnings %v", f.Path, len(f.Scenarios), f.Warnings)
 	}
 	defaultListener := Listener{Group: "default-group", Channel: "ticket.updated", Members: 1, AckWait: 30 * time.Second,
-		MaxInflight: 1024, ProcessTime: Dist{Kind: DistFixed}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true}
+		MaxInflight: 1024, ProcessTime: Dist{Kind: DistFixed}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true, Consumer: ConsumerPush, OnClose: OnCloseNone}
 	fastHB := Heartbeat{Interval: 250 * time.Millisecond, Timeout: 250 * time.Millisecond, FailCount: 2}
+	ping := Ping{Interval: 2 * time.Minute, MaxOut: 2}
 	want := []Scenario{{
 		Name:           "forced-kill",
 		Description:    "a member dies without closing its connection",
@@ -38,33 +39,34 @@ func TestGoodFile(t *testing.T) {
 		Seed:           7,
 		Duration:       20 * time.Second,
 		SampleInterval: 20 * time.Millisecond,
+		Broker:         BrokerSTAN,
 		// Deep merge: interval and fail_count from the scenario, timeout from defaults.
-		Server:     Server{Store: StoreFile, Heartbeat: Heartbeat{Interval: time.Second, Timeout: 250 * time.Millisecond, FailCount: 3}},
+		Server:     Server{Store: StoreFile, Heartbeat: Heartbeat{Interval: time.Second, Timeout: 250 * time.Millisecond, FailCount: 3}, Ping: ping},
 		Publishers: []Publisher{{Name: "pub", Channel: "ticket.updated", Count: 100, Rate: 50, Keys: 5}},
 		// The scenario's list replaces the defaults' list.
 		Listeners: []Listener{{Group: "orders", Channel: "ticket.updated", Members: 2, Durable: "orders", AckWait: 2 * time.Second,
-			MaxInflight: 1, ProcessTime: Dist{Kind: DistFixed, Fixed: 20 * time.Millisecond}, Start: StartNew, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true}},
+			MaxInflight: 1, ProcessTime: Dist{Kind: DistFixed, Fixed: 20 * time.Millisecond}, Start: StartNew, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true, Consumer: ConsumerPush, OnClose: OnCloseNone}},
 		Faults: []Fault{
 			{At: time.Second, Member: "orders-1", Death: death.Forced, RestartAfter: 3 * time.Second},
 			{At: 5 * time.Second, Member: "orders-1", Death: death.Graceful},
 		},
 	}, {
-		Name: "minimal", Seed: DefaultSeed, Duration: 5 * time.Second, SampleInterval: 20 * time.Millisecond,
-		Server:     Server{Store: StoreMemory, Heartbeat: fastHB},
+		Name: "minimal", Seed: DefaultSeed, Duration: 5 * time.Second, SampleInterval: 20 * time.Millisecond, Broker: BrokerSTAN,
+		Server:     Server{Store: StoreMemory, Heartbeat: fastHB, Ping: ping},
 		Publishers: []Publisher{{Name: "p", Channel: "ticket.updated", Count: 10, Rate: 10, Keys: 1}},
 		Listeners:  []Listener{defaultListener},
 	}, {
-		Name: "uniform-slow", Tags: []string{"slow", "teaching"}, Seed: 1, Duration: 90 * time.Second, SampleInterval: 20 * time.Millisecond,
-		Server:     Server{Store: StoreMemory, Heartbeat: fastHB},
+		Name: "uniform-slow", Tags: []string{"slow", "teaching"}, Seed: 1, Duration: 90 * time.Second, SampleInterval: 20 * time.Millisecond, Broker: BrokerSTAN,
+		Server:     Server{Store: StoreMemory, Heartbeat: fastHB, Ping: ping},
 		Publishers: []Publisher{{Name: "p1", Channel: "a.b", Count: 1000, Rate: 12.5, Keys: 1}},
 		Listeners: []Listener{{Group: "g", Channel: "a.b", Members: 1, AckWait: 30 * time.Second, MaxInflight: 1024,
-			ProcessTime: Dist{Kind: DistUniform, Min: 5 * time.Millisecond, Max: 30 * time.Millisecond}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true}},
+			ProcessTime: Dist{Kind: DistUniform, Min: 5 * time.Millisecond, Max: 30 * time.Millisecond}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true, Consumer: ConsumerPush, OnClose: OnCloseNone}},
 	}, {
-		Name: "exponential", Tags: []string{"slow"}, Seed: -3, Duration: 10 * time.Second, SampleInterval: 20 * time.Millisecond,
-		Server:     Server{Store: StoreMemory, Heartbeat: fastHB},
+		Name: "exponential", Tags: []string{"slow"}, Seed: -3, Duration: 10 * time.Second, SampleInterval: 20 * time.Millisecond, Broker: BrokerSTAN,
+		Server:     Server{Store: StoreMemory, Heartbeat: fastHB, Ping: ping},
 		Publishers: []Publisher{{Name: "p1", Channel: "a.b", Count: 10, Rate: 100, Keys: 1}},
 		Listeners: []Listener{{Group: "g", Channel: "a.b", Members: 3, AckWait: 30 * time.Second, MaxInflight: 1024,
-			ProcessTime: Dist{Kind: DistExponential, Mean: 20 * time.Millisecond}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true}},
+			ProcessTime: Dist{Kind: DistExponential, Mean: 20 * time.Millisecond}, Start: StartAll, Policy: PolicyNaive, Mode: ModeInProcess, CloseOnSignal: true, Consumer: ConsumerPush, OnClose: OnCloseNone}},
 	}}
 	for i, s := range f.Scenarios {
 		s.Written = ""

@@ -20,14 +20,19 @@ func (s *Scenario) ResolvedYAML() ([]byte, error) {
 		Seed:           s.Seed,
 		Duration:       yamlDuration(s.Duration),
 		SampleInterval: yamlDuration(s.SampleInterval),
-		Server: resolvedServer{
-			Store: s.Server.Store,
-			Heartbeat: resolvedHeartbeat{
-				Interval:  yamlDuration(s.Server.Heartbeat.Interval),
-				Timeout:   yamlDuration(s.Server.Heartbeat.Timeout),
-				FailCount: s.Server.Heartbeat.FailCount,
-			},
-		},
+		Server:         resolvedServer{Store: s.Server.Store},
+	}
+	// Each broker's own settings only: a JetStream scenario has no
+	// heartbeats, a NATS Streaming one no pings.
+	if s.JetStream() {
+		r.Broker = s.Broker
+		r.Server.Ping = &resolvedPing{Interval: yamlDuration(s.Server.Ping.Interval), MaxOut: s.Server.Ping.MaxOut}
+	} else {
+		r.Server.Heartbeat = &resolvedHeartbeat{
+			Interval:  yamlDuration(s.Server.Heartbeat.Interval),
+			Timeout:   yamlDuration(s.Server.Heartbeat.Timeout),
+			FailCount: s.Server.Heartbeat.FailCount,
+		}
 	}
 	for _, p := range s.Publishers {
 		r.Publishers = append(r.Publishers, resolvedPublisher(p))
@@ -42,6 +47,12 @@ func (s *Scenario) ResolvedYAML() ([]byte, error) {
 		if l.Mode != ModeCommand { // a command's program decides these
 			pt := yamlDist(l.ProcessTime)
 			rl.ProcessTime, rl.Policy = &pt, l.Policy
+		}
+		if s.JetStream() {
+			rl.Consumer, rl.MaxDeliver, rl.OnClose = l.Consumer, l.MaxDeliver, l.OnClose
+			for _, b := range l.BackOff {
+				rl.BackOff = append(rl.BackOff, yamlDuration(b))
+			}
 		}
 		r.Listeners = append(r.Listeners, rl)
 	}
@@ -72,6 +83,7 @@ type resolvedScenario struct {
 	Seed           int64               `yaml:"seed"`
 	Duration       yamlDuration        `yaml:"duration"`
 	SampleInterval yamlDuration        `yaml:"sample_interval"`
+	Broker         string              `yaml:"broker,omitempty"`
 	Server         resolvedServer      `yaml:"server"`
 	Publishers     []resolvedPublisher `yaml:"publishers"`
 	Listeners      []resolvedListener  `yaml:"listeners"`
@@ -81,8 +93,14 @@ type resolvedScenario struct {
 }
 
 type resolvedServer struct {
-	Store     string            `yaml:"store"`
-	Heartbeat resolvedHeartbeat `yaml:"heartbeat,flow"`
+	Store     string             `yaml:"store"`
+	Heartbeat *resolvedHeartbeat `yaml:"heartbeat,omitempty,flow"`
+	Ping      *resolvedPing      `yaml:"ping,omitempty,flow"`
+}
+
+type resolvedPing struct {
+	Interval yamlDuration `yaml:"interval"`
+	MaxOut   int          `yaml:"max_out"`
 }
 
 type resolvedHeartbeat struct {
@@ -114,6 +132,10 @@ type resolvedListener struct {
 	Command       []string          `yaml:"command,omitempty,flow"`
 	Env           map[string]string `yaml:"env,omitempty"`
 	Dir           string            `yaml:"dir,omitempty"`
+	Consumer      string            `yaml:"consumer,omitempty"`
+	MaxDeliver    int               `yaml:"max_deliver,omitempty"`
+	BackOff       []yamlDuration    `yaml:"backoff,omitempty,flow"`
+	OnClose       string            `yaml:"on_close,omitempty"`
 }
 
 type resolvedFault struct {

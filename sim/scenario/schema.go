@@ -11,11 +11,12 @@ import (
 
 // YAML field names, in the order ResolvedYAML writes them.
 var (
-	scenarioFields  = []string{"name", "description", "tags", "seed", "duration", "sample_interval", "server", "publishers", "listeners", "faults", "expect", "sweep"}
-	serverFields    = []string{"store", "heartbeat"}
+	scenarioFields  = []string{"name", "description", "tags", "seed", "duration", "sample_interval", "broker", "server", "publishers", "listeners", "faults", "expect", "sweep"}
+	serverFields    = []string{"store", "heartbeat", "ping"}
+	pingFields      = []string{"interval", "max_out"}
 	heartbeatFields = []string{"interval", "timeout", "fail_count"}
 	publisherFields = []string{"name", "channel", "count", "rate", "keys"}
-	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start", "policy", "mode", "close_on_signal", "command", "env", "dir"}
+	listenerFields  = []string{"group", "channel", "members", "durable", "ack_wait", "max_inflight", "process_time", "start", "policy", "mode", "close_on_signal", "command", "env", "dir", "consumer", "max_deliver", "backoff", "on_close"}
 	faultFields     = []string{"at", "member", "death", "restart_after", "resume_after"}
 )
 
@@ -36,9 +37,11 @@ func (d *decoder) scenario(path string, n *yaml.Node) Scenario {
 	s := Scenario{
 		Seed:           DefaultSeed,
 		SampleInterval: DefaultSampleInterval,
+		Broker:         DefaultBroker,
 		Server: Server{
 			Store:     DefaultStore,
 			Heartbeat: Heartbeat{Interval: DefaultHBInterval, Timeout: DefaultHBTimeout, FailCount: DefaultHBFailCount},
+			Ping:      Ping{Interval: death.DefaultPingInterval, MaxOut: death.DefaultPingMaxOut},
 		},
 	}
 	d.mark(path, n)
@@ -56,6 +59,8 @@ func (d *decoder) scenario(path string, n *yaml.Node) Scenario {
 			d.duration(p, v, &s.Duration)
 		case "sample_interval":
 			d.duration(p, v, &s.SampleInterval)
+		case "broker":
+			d.str(p, v, &s.Broker)
 		case "server":
 			d.server(p, v, &s.Server)
 		case "publishers":
@@ -99,6 +104,15 @@ func (d *decoder) server(path string, n *yaml.Node, s *Server) {
 					d.int(p, v, &hb.FailCount)
 				}
 			})
+		case "ping":
+			d.fields(p, v, pingFields, func(key, p string, v *yaml.Node) {
+				switch key {
+				case "interval":
+					d.duration(p, v, &s.Ping.Interval)
+				case "max_out":
+					d.int(p, v, &s.Ping.MaxOut)
+				}
+			})
 		}
 	})
 }
@@ -135,6 +149,8 @@ func (d *decoder) listener(path string, n *yaml.Node) Listener {
 		Mode:        DefaultMode,
 		// A member's signal handler calls Close() unless told otherwise.
 		CloseOnSignal: true,
+		Consumer:      ConsumerPush,
+		OnClose:       OnCloseNone,
 	}
 	if d.fields(path, n, listenerFields, func(key, p string, v *yaml.Node) {
 		switch key {
@@ -166,6 +182,14 @@ func (d *decoder) listener(path string, n *yaml.Node) Listener {
 			d.strMap(p, v, &l.Env)
 		case "dir":
 			d.str(p, v, &l.Dir)
+		case "consumer":
+			d.str(p, v, &l.Consumer)
+		case "max_deliver":
+			d.int(p, v, &l.MaxDeliver)
+		case "backoff":
+			d.durationList(p, v, &l.BackOff)
+		case "on_close":
+			d.str(p, v, &l.OnClose)
 		}
 	}) {
 		d.require(path, n, "group", "channel")

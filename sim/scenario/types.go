@@ -35,6 +35,22 @@ const (
 	StartNew    = "new"
 )
 
+// Brokers (Scenario.Broker).
+const (
+	BrokerSTAN      = "stan"
+	BrokerJetStream = "jetstream"
+	DefaultBroker   = BrokerSTAN
+)
+
+// JetStream consumer kinds (Listener.Consumer) and what a graceful death
+// does with the messages a member holds (Listener.OnClose).
+const (
+	ConsumerPush = "push"
+	ConsumerPull = "pull"
+	OnCloseNone  = "none"
+	OnCloseNak   = "nak"
+)
+
 // Listener modes (Listener.Mode).
 const (
 	ModeInProcess = "in-process"
@@ -142,10 +158,15 @@ func short(d time.Duration) string {
 // ClientHBTimeout, ClientHBFailCount); the death table predicts from it.
 type Heartbeat = death.Heartbeat
 
+// Ping holds nats-server's PING settings (JetStream's liveness check).
+type Ping = death.Ping
+
 // Server holds the embedded server's settings.
 type Server struct {
 	Store     string // memory | file
 	Heartbeat Heartbeat
+	// Ping is used on JetStream only (yaml server.ping).
+	Ping Ping
 }
 
 // Publisher publishes Count messages on Channel at Rate messages per second,
@@ -185,6 +206,17 @@ type Listener struct {
 	// Dir is the program's working folder (ModeCommand only): absolute,
 	// resolved against the scenario file's folder; "" is that folder.
 	Dir string
+
+	// JetStream only. Consumer is ConsumerPush (a deliver group) or
+	// ConsumerPull; MaxDeliver caps deliveries of one message (0 =
+	// unlimited); BackOff are the redelivery delays; OnClose is what a
+	// graceful death does with held messages (OnCloseNak: nak them first,
+	// so they move at once). MaxInflight is the consumer's MaxAckPending,
+	// shared by the group's members.
+	Consumer   string
+	MaxDeliver int
+	BackOff    []time.Duration
+	OnClose    string
 }
 
 // Fault kills Member at At; with RestartAfter > 0 it comes back (with a new
@@ -211,10 +243,13 @@ type Scenario struct {
 	// SampleInterval (yaml sample_interval, default 50ms, range [5ms, 1s]) is
 	// how often the server's monitoring endpoint is sampled.
 	SampleInterval time.Duration
-	Server         Server
-	Publishers     []Publisher
-	Listeners      []Listener
-	Faults         []Fault
+	// Broker is BrokerSTAN (NATS Streaming, the default) or
+	// BrokerJetStream.
+	Broker     string
+	Server     Server
+	Publishers []Publisher
+	Listeners  []Listener
+	Faults     []Fault
 	// Expect lists what the run must show (summary paths and bounds), in
 	// file order; a failed one makes the command exit 3.
 	Expect []Expectation
@@ -260,4 +295,13 @@ type File struct {
 	// (e.g. a run that ends before the server can notice a forced death),
 	// sorted by line.
 	Warnings []Error
+}
+
+// JetStream reports whether the scenario runs on JetStream.
+func (s *Scenario) JetStream() bool { return s.Broker == BrokerJetStream }
+
+// Liveness is how the scenario's broker notices a dead member, for the
+// death table's predictions.
+func (s *Scenario) Liveness() death.Liveness {
+	return death.Liveness{JetStream: s.JetStream(), Heartbeat: s.Server.Heartbeat, Ping: s.Server.Ping}
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-
-	"github.com/stansim/stansim/sim/broker/stanbroker"
 )
 
 // Limits of the schema.
@@ -135,6 +133,7 @@ func (c *checker) scenario() {
 	if st := s.Server.Store; st != StoreMemory && st != StoreFile {
 		c.errf("server.store", "store %q: must be %s or %s", st, StoreMemory, StoreFile)
 	}
+	c.broker()
 	hb := s.Server.Heartbeat
 	c.heartbeatBound("server.heartbeat.interval", "heartbeat interval", hb.Interval)
 	c.heartbeatBound("server.heartbeat.timeout", "heartbeat timeout", hb.Timeout)
@@ -231,12 +230,7 @@ func (c *checker) listeners() {
 		if l.Members < 1 || l.Members > maxMembers {
 			c.errf(at+".members", "members %d: must be between 1 and %d", l.Members, maxMembers)
 		}
-		if l.Durable != "" {
-			if msg := stanbroker.DurableProblem(l.Durable); msg != "" {
-				c.errf(at+".durable", "durable %q: %s", l.Durable, msg)
-			}
-		}
-		c.ackWait(at+".ack_wait", l.AckWait)
+		c.listenerBroker(i)
 		if l.MaxInflight < 1 || l.MaxInflight > maxMaxInflight {
 			c.errf(at+".max_inflight", "max_inflight %d: must be between 1 and %d", l.MaxInflight, maxMaxInflight)
 		}
@@ -249,12 +243,6 @@ func (c *checker) listeners() {
 		if l.Start != StartAll && l.Start != StartNew {
 			c.errf(at+".start", "start %q: must be %s (DeliverAllAvailable) or %s (only messages published after subscribing)", l.Start, StartAll, StartNew)
 		}
-	}
-}
-
-func (c *checker) ackWait(rel string, w time.Duration) {
-	if msg := stanbroker.AckWaitProblem(w); msg != "" {
-		c.errf(rel, "ack_wait %v: %s", w, msg)
 	}
 }
 
