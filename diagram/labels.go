@@ -31,7 +31,7 @@ func (pd *panelDraw) deathTexts(d *analyze.Death) deathLabels {
 		dl.band = []string{"still listed by the server", "until the run ended (" + fmtSeconds(pd.pv.End) + ")"}
 	default:
 		dl.band = []string{"still listed by the server", "for " + fmtDur(d.Removed-d.T)}
-		dl.removal = []string{"removed at " + fmtSeconds(d.Removed), "(heartbeats failed)"}
+		dl.removal = []string{"removed at " + fmtSeconds(d.Removed), "(" + removalReason(d, pd.pv.A.Settings) + ")"}
 	}
 	if d.Restart >= 0 {
 		dl.removal = append(dl.removal, pd.pv.backLabel(d))

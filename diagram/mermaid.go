@@ -128,7 +128,7 @@ func mermaidDeath(pv *panelView, d *analyze.Death, id string, add func(t int64, 
 	add(d.T, 4, "rect %s", mermaidShade(deathColor(d.Kind)))
 	add(d.T, 5, "Note over %s: %s", id, mermaidText("still listed by the server"))
 	if d.Removed >= 0 {
-		add(d.Removed, -2, "Note over %s: %s", id, mermaidText(fmt.Sprintf("removed at %s (heartbeats failed), %s after the death", fmtSeconds(d.Removed), fmtDur(d.Removed-d.T))))
+		add(d.Removed, -2, "Note over %s: %s", id, mermaidText(fmt.Sprintf("removed at %s (%s), %s after the death", fmtSeconds(d.Removed), removalReason(d, pv.A.Settings), fmtDur(d.Removed-d.T))))
 		add(d.Removed, -1, "end")
 	} else {
 		end := max(pv.End, pv.Content)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/scenario"
 )
 
@@ -88,6 +89,24 @@ var Presets = []Preset{
 		},
 	},
 	{
+		Name:  "stan-vs-jetstream",
+		Title: "The same forced kill on NATS Streaming and on JetStream: who lets go, and when does the message move?",
+		About: "two panels, one scenario: NATS Streaming (heartbeats, hand-off at the removal) / JetStream (dropped at once, the held message waits AckWait)",
+		Panels: []Panel{
+			{Name: "stan", Title: "NATS Streaming: listed until heartbeats fail", Scenario: scenarioBrokers("stan", death.Forced, "is killed at 1.1 s without Close() (SIGKILL)")},
+			{Name: "jetstream", Title: "JetStream: dropped at once, message waits AckWait", Scenario: scenarioBrokers("jetstream", death.Forced, "is killed at 1.1 s without Close() (SIGKILL)")},
+		},
+	},
+	{
+		Name:  "stan-vs-jetstream-hang",
+		Title: "The same hung member (SIGSTOP) on NATS Streaming and on JetStream",
+		About: "two panels, one scenario: a frozen member on NATS Streaming (heartbeats time out) / on JetStream (the server's PINGs go unanswered; it is still sent messages)",
+		Panels: []Panel{
+			{Name: "stan", Title: "NATS Streaming: heartbeats time out", Scenario: scenarioBrokers("stan", death.Hang, "freezes at 1.1 s (SIGSTOP), connected but answering nothing")},
+			{Name: "jetstream", Title: "JetStream: PINGs go unanswered", Scenario: scenarioBrokers("jetstream", death.Hang, "freezes at 1.1 s (SIGSTOP), connected but answering nothing")},
+		},
+	},
+	{
 		Name:  "node-sigterm-handler",
 		Title: "The lesson's Node listener: SIGTERM with and without its signal handlers",
 		About: "two panels, the lesson's own program (examples/node-listener, node-nats-streaming) as members: after its fix / before it (needs node and npm ci there)",
@@ -96,6 +115,36 @@ var Presets = []Preset{
 			{Name: "before-fix", Title: "listener.js --no-signal-handlers: SIGTERM ends it", Example: nodeExample, Scenario: scenarioNode("before-fix", false, "gets SIGTERM at 1.1 s with no handler: Node exits without close()")},
 		},
 	},
+}
+
+// scenarioBrokers is one panel of stan-vs-jetstream(-hang): the same
+// members, messages and AckWait (2 s) on either broker, with liveness
+// settings of the same order (heartbeats 500ms, 500ms, 2 failures; PINGs
+// every 500ms, 2 unanswered allowed).
+func scenarioBrokers(broker string, kind death.Kind, how string) string {
+	// Messages go on coming after the death, so that a hung member is
+	// sent some while it is listed.
+	count, rate, process := 10, 5, "250ms, 450ms"
+	if kind == death.Hang {
+		count = 12
+	}
+	server := "{heartbeat: {interval: 500ms, timeout: 500ms, fail_count: 2}}"
+	settings := "heartbeats 500ms, 500ms, 2 failures"
+	if broker == scenario.BrokerJetStream {
+		server = "{ping: {interval: 500ms, max_out: 2}}"
+		settings = "JetStream, PINGs every 500ms, 2 unanswered allowed"
+	}
+	return fmt.Sprintf(`name: %s
+description: "orders-2 %s; %s; AckWait 2s"
+seed: 1
+broker: %s
+duration: 8s
+sample_interval: 20ms
+server: %s
+publishers: [{name: tickets, channel: ticket.updated, count: %d, rate: %d, keys: 1}]
+listeners: [{group: orders, channel: ticket.updated, members: 2, ack_wait: 2s, process_time: {uniform: [%s]}}]
+faults: [{at: 1100ms, member: orders-2, death: %s}]
+`, broker, how, settings, broker, server, count, rate, process, kind)
 }
 
 // nodeExample is the repository's Node listener.

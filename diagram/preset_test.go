@@ -362,3 +362,62 @@ func TestPresetNodeSigtermHandler(t *testing.T) {
 		t.Errorf("caption does not say the program before its fix lost no Close():\n%s", res.Caption)
 	}
 }
+
+// The same forced kill on both brokers: NATS Streaming keeps the member
+// until heartbeats fail and hands its message over at the removal;
+// JetStream drops it at once, yet the message waits AckWait from its
+// delivery; the caption says which.
+func TestPresetStanVsJetStream(t *testing.T) {
+	t.Parallel()
+	res := makePreset(t, "stan-vs-jetstream", 1)
+	stan, js := res.Panels[0].Analysis, res.Panels[1].Analysis
+	if js.Settings.JetStream == stan.Settings.JetStream || !js.Settings.JetStream {
+		t.Fatal("the panels do not run one broker each")
+	}
+	sd, jd := stan.Deaths[0], js.Deaths[0]
+	if !sd.Inside(stan.Sample+int64(schedMargin)) || !jd.Inside(js.Sample+int64(schedMargin)) {
+		t.Errorf("windows %v (stan) and %v (jetstream) outside %+v and %+v", ns(sd.Listed()), ns(jd.Listed()), sd.Predicted, jd.Predicted)
+	}
+	if jd.Listed() > int64(300*time.Millisecond) || sd.Listed() < int64(900*time.Millisecond) {
+		t.Errorf("listed %v on NATS Streaming, %v on JetStream: want heartbeats there, at once here", ns(sd.Listed()), ns(jd.Listed()))
+	}
+	// Which member JetStream's deliver group picks is random: whatever the
+	// killed member held came back only when AckWait ran out.
+	for _, m := range jd.Held {
+		for _, dl := range m.Deliveries[1:] {
+			if wait := dl.T - m.Deliveries[0].T; wait < int64(2*time.Second-earlyRedeliv) || dl.Cause != analyze.CauseAckWait {
+				t.Errorf("%s came back %v after its delivery (cause %q): want AckWait (2s)", m, ns(wait), dl.Cause)
+			}
+		}
+	}
+	_, right, _ := strings.Cut(res.Caption, "Right: ")
+	if !strings.Contains(right, "the closed connection is noticed at once") || (len(jd.Held) > 0) != strings.Contains(right, "AckWait (2 s) ran out") {
+		t.Errorf("the JetStream caption does not say what happened:\n%s", right)
+	}
+}
+
+// A hung member on JetStream stays listed until its PINGs go unanswered
+// and is still sent messages meanwhile.
+func TestPresetStanVsJetStreamHang(t *testing.T) {
+	t.Parallel()
+	res := makePreset(t, "stan-vs-jetstream-hang", 1)
+	for _, pn := range res.Panels {
+		d := pn.Analysis.Deaths[0]
+		if d.Kind != death.Hang || !d.Inside(pn.Analysis.Sample+int64(schedMargin)) {
+			t.Errorf("%s: %s listed %v, predicted %+v", pn.Name, d.Kind, ns(d.Listed()), d.Predicted)
+		}
+	}
+	// Which member JetStream's deliver group picks is random: what was
+	// sent to the hung member (sim/run's TestJetStreamHang asserts that
+	// something is) came back only when AckWait ran out.
+	for _, m := range res.Panels[1].Story.SentToDead {
+		for _, dl := range m.Deliveries {
+			if dl.Cause != analyze.CauseAckWait {
+				t.Errorf("%s, sent to the hung member, came back by %q, not AckWait", m, dl.Cause)
+			}
+		}
+	}
+	if !strings.Contains(res.Caption, "JetStream pings every 0.5 s, 2 unanswered allowed") {
+		t.Errorf("caption does not name the PING rule:\n%s", res.Caption)
+	}
+}

@@ -101,3 +101,16 @@ func (pv *panelView) resumed(d *analyze.Death) bool {
 	}
 	return false
 }
+
+// removalReason says why the server dropped a dead member that did not
+// call Close(): its heartbeats failed (NATS Streaming); on JetStream the
+// connection closed, or its PINGs went unanswered (a frozen member).
+func removalReason(d *analyze.Death, st analyze.Settings) string {
+	switch {
+	case !st.JetStream:
+		return "heartbeats failed"
+	case d.Kind.PeriodBy(st.Liveness()) == 0:
+		return "connection closed"
+	}
+	return "PINGs unanswered"
+}
