@@ -26,6 +26,11 @@ type removalBand struct {
 // member is dropped at once, so a band near 0 ms would say nothing about a
 // redelivery's delay.
 func removalBands(a *analyze.Analysis) []removalBand {
+	if a.Settings.JetStream {
+		// JetStream hands nothing over when it drops a member: no
+		// redelivery waits for a removal, so its window would mislead.
+		return nil
+	}
 	var bs []removalBand
 	for _, k := range deathKinds(a) {
 		w := predictionOf(a, k)
@@ -61,6 +66,10 @@ func (b removalBand) label(bands int) string {
 // timeout 250 ms, 2 failures: removal 1000 ms to 1500 ms after a hang
 // (frozen)."; "" when the heartbeats are unknown.
 func heartbeatText(a *analyze.Analysis) string {
+	if a.Settings.JetStream {
+		p := a.Settings.Ping
+		return fmt.Sprintf("JetStream: no heartbeats; PINGs every %s, %d unanswered allowed; held messages wait AckWait from their delivery, whenever the server drops their member.", fmtDur(p.Interval), p.MaxOut)
+	}
 	hb := a.Settings.Heartbeat
 	if hb.Interval <= 0 {
 		return ""

@@ -259,3 +259,35 @@ faults: [{at: 1s, member: prog-1, death: forced}, {at: 1s, member: own-1, death:
 		t.Errorf("text %q (%v): want the program's figures said not predicted", b.String(), err)
 	}
 }
+
+// On JetStream the replay (NATS Streaming's rules) is not used: the zombie
+// window is the PING rule for a hang and at once for a kill, and the held
+// messages' hand-off is AckWait, or the nak of a graceful on_close: nak.
+func TestJetStreamPredictions(t *testing.T) {
+	sc := scenarioOf(t, `name: p
+broker: jetstream
+duration: 20s
+server: {ping: {interval: 1s, max_out: 2}}
+publishers: [{name: t, channel: c, count: 20, rate: 10}]
+listeners: [{group: g, channel: c, members: 3, ack_wait: 2s, on_close: nak}]
+faults: [{at: 1s, member: g-1, death: hang}, {at: 2s, member: g-2, death: forced}, {at: 3s, member: g-3, death: graceful}]
+`)
+	p := Predict(sc)
+	want := map[string]struct {
+		zombie  Bounds
+		handOff string
+	}{
+		"g-1": {Bounds{Min: 2000, Max: 4000}, CauseAckWait},
+		"g-2": {Bounds{Min: 0, Max: 200}, CauseAckWait},
+		"g-3": {Bounds{Min: 0, Max: 200}, CauseClose},
+	}
+	for _, d := range p.Deaths {
+		w := want[d.Member]
+		if d.ZombieMs != w.zombie || d.HandOff != w.handOff || d.NotModelled != JetStreamRule || d.HandOffMs != nil {
+			t.Errorf("%s: zombie %v, hand-off %q, not modelled %q: want %v, %q, the JetStream rule", d.Member, d.ZombieMs, d.HandOff, d.NotModelled, w.zombie, w.handOff)
+		}
+	}
+	if p.Replays != 0 || !p.InversionsUnknown {
+		t.Errorf("replays %d, inversions unknown %v: want no replay", p.Replays, p.InversionsUnknown)
+	}
+}

@@ -55,6 +55,9 @@ func markUnmodelled(sc *scenario.Scenario, out *Scenario) {
 		}
 	}
 	out.Inversions, out.InversionsUnknown = Bounds{}, true
+	if len(why) == len(sc.Listeners) {
+		out.Replays = 0 // no figure left comes from a replay
+	}
 }
 
 // jetStreamHandOff names what hands a JetStream death's held messages
@@ -70,5 +73,5 @@ func jetStreamHandOff(sc *scenario.Scenario, d *Death) {
 		wait = l.BackOff[0] // the server uses the first step as AckWait
 	}
 	d.HandOff, d.HandOffCauses = CauseAckWait, []string{CauseAckWait}
-	d.HandOffRule = "AckWait (" + short(wait) + ") after each held message's delivery: " + JetStreamRule
+	d.HandOffRule = "AckWait (" + short(wait) + ") after each held message's delivery (JetStream hands nothing over when it drops a member)"
 }

@@ -26,7 +26,11 @@ func WriteText(w io.Writer, r *Report) error {
 		if s.Cell != "" {
 			fmt.Fprintf(&b, " (sweep cell: %s)", s.Cell)
 		}
-		fmt.Fprintf(&b, "  [%d replays]\n", s.Replays)
+		if s.Replays > 0 {
+			fmt.Fprintf(&b, "  [%d replays]\n", s.Replays)
+		} else {
+			b.WriteString("  [no replay: the settings' rules only]\n")
+		}
 		if len(s.Deaths) == 0 {
 			b.WriteString("  no deaths\n")
 		}

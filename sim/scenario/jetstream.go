@@ -3,6 +3,8 @@ package scenario
 import (
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/stansim/stansim/sim/broker/jsbroker"
 	"github.com/stansim/stansim/sim/broker/stanbroker"
 )
@@ -116,4 +118,46 @@ func (c *checker) jetStreamRemovalWarnings() {
 		c.warnf(at, "the server %s still list %s when the run ends at %v: after the %s death at %v, removal takes %s = %d·%v to %d·%v = %v to %v (raise duration or shorten server.ping.interval)",
 			verb, f.Member, s.Duration, f.Death, f.At, w.Rule, p.MaxOut, p.Interval, p.MaxOut+2, p.Interval, w.Min, w.Max)
 	}
+}
+
+// brokerDefaults is the defaults mapping as it applies to item: the
+// server settings of the other broker (heartbeat for a JetStream scenario,
+// ping for a NATS Streaming one) are left out, so that one file's defaults
+// serve scenarios on both brokers. Written in the scenario itself, they
+// are still refused.
+func brokerDefaults(def, item *yaml.Node) *yaml.Node {
+	if def == nil || def.Kind != yaml.MappingNode {
+		return def
+	}
+	broker := BrokerSTAN
+	for _, n := range []*yaml.Node{def, item} {
+		if v := lookup(n, "broker"); v != nil && v.Kind == yaml.ScalarNode {
+			broker = v.Value
+		}
+	}
+	drop := "ping"
+	if broker == BrokerJetStream {
+		drop = "heartbeat"
+	}
+	server := lookup(def, "server")
+	if server == nil || server.Kind != yaml.MappingNode || lookup(server, drop) == nil {
+		return def
+	}
+	ns := *server
+	ns.Content = nil
+	for i := 0; i+1 < len(server.Content); i += 2 {
+		if server.Content[i].Value != drop {
+			ns.Content = append(ns.Content, server.Content[i], server.Content[i+1])
+		}
+	}
+	nd := *def
+	nd.Content = nil
+	for i := 0; i+1 < len(def.Content); i += 2 {
+		v := def.Content[i+1]
+		if def.Content[i].Value == "server" {
+			v = &ns
+		}
+		nd.Content = append(nd.Content, def.Content[i], v)
+	}
+	return &nd
 }

@@ -201,7 +201,7 @@ func (d *decoder) topLevel(orig *yaml.Node, data []byte) []Scenario {
 			d.errorf(item, base, "a scenario must be a mapping, not %s", describe(item))
 			continue
 		}
-		merged := mergeDefaults(defaults, item)
+		merged := mergeDefaults(brokerDefaults(defaults, item), item)
 		path := scenarioPath(base, merged)
 		s := d.scenario(path, merged)
 		if i < len(written) {
