@@ -46,7 +46,7 @@ func TestCSV(t *testing.T) {
 	if len(rows) != len(entries)+1 {
 		t.Fatalf("%d rows, want a header and %d", len(rows), len(entries))
 	}
-	want := []string{"name", "description", "scenario", "reason", "published", "delivered", "redelivered", "processed", "duplicates", "lost",
+	want := []string{"name", "description", "scenario", "reason", "broker", "published", "delivered", "redelivered", "processed", "duplicates", "lost",
 		"out_of_order.inversions", "out_of_order.keys_affected", "out_of_order.max_displacement",
 		"redelivery_delay_ms.count", "redelivery_delay_ms.p50", "redelivery_delay_ms.p90", "redelivery_delay_ms.p99", "redelivery_delay_ms.max",
 		"end_to_end_ms.count", "end_to_end_ms.p50", "end_to_end_ms.p90", "end_to_end_ms.p99", "end_to_end_ms.max", "skips", "final_state.keys", "final_state.wrong_keys", "final_state.wrong",

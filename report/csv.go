@@ -47,7 +47,7 @@ func CSVGroupRows(e Entry) [][]string {
 		flatten(reflect.ValueOf(*gs), "", func(k, v string) { vals[k] = v })
 		vals["name"] = e.Name + "/" + g
 		vals["description"] = "queue group " + g + " on channel " + gs.Channel
-		vals["scenario"], vals["reason"], vals["group"] = e.Summary.Scenario, e.Summary.Reason, g
+		vals["scenario"], vals["reason"], vals["broker"], vals["group"] = e.Summary.Scenario, e.Summary.Reason, e.Summary.Broker, g
 		row := make([]string, len(header))
 		for i, k := range header {
 			row[i] = vals[k]

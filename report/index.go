@@ -39,6 +39,7 @@ type indexRow struct {
 	Expect                                              string // "3 met", "1 of 3 failed", "" without expectations
 	ExpectFailed                                        bool
 	Sweep                                               bool // a sweep: Report is its sweep.html
+	JetStream                                           bool // ran on JetStream (a badge beside the name)
 	Thumbs                                              []thumb
 	// Groups are the scenario's queue groups, shown as rows of their own
 	// when it has several.
@@ -81,6 +82,7 @@ func writeIndex(batchDir string, entries []Entry) error {
 			P50: qText(s.RedeliveryDelayMs.P50), P99: qText(s.RedeliveryDelayMs.P99),
 		}
 		r.Expect, r.ExpectFailed = expectVerdict(&s)
+		r.JetStream = s.Broker == history.BrokerJetStream
 		r.Wrong, r.WrongBad, r.Skips = fmt.Sprintf("%d of %d", s.FinalState.WrongKeys, s.FinalState.Keys), s.FinalState.WrongKeys > 0, s.Skips
 		if r.Reason == "" {
 			r.Reason = "–"

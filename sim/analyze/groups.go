@@ -115,7 +115,7 @@ func (a *Analysis) ProcessedByAll(m *Message) bool {
 func (a *Analysis) summarise() {
 	s := &a.Summary
 	if st := a.Log.Start; st != nil {
-		s.Scenario = st.Scenario
+		s.Scenario, s.Broker = st.Scenario, st.Versions["broker"]
 	}
 	s.Reason = a.Log.Reason()
 	s.Truncated = a.Log.Truncated

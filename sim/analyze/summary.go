@@ -19,6 +19,9 @@ const SummaryFile = "summary.json"
 type Summary struct {
 	Scenario string `json:"scenario"`
 	Reason   string `json:"reason"`
+	// Broker is the broker that ran, as run_start names it
+	// ("nats-streaming" or "jetstream"); "" for a history without it.
+	Broker string `json:"broker,omitempty"`
 
 	Figures
 	ZombieWindows []ZombieWindow `json:"zombie_windows"`

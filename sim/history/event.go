@@ -33,6 +33,12 @@ const (
 	KindRunEnd     = "run_end"
 )
 
+// Broker names, as run_start's versions["broker"] records them.
+const (
+	BrokerNATSStreaming = "nats-streaming"
+	BrokerJetStream     = "jetstream"
+)
+
 // Run end reasons.
 const (
 	ReasonDone        = "done"

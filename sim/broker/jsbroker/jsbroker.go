@@ -28,10 +28,11 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/stansim/stansim/sim/broker"
+	"github.com/stansim/stansim/sim/history"
 )
 
 // Name is the broker's name in run_start.
-const Name = "jetstream"
+const Name = history.BrokerJetStream
 
 // libraries whose versions run_start records, with the version each
 // declares in its own source, for a binary without module information

@@ -16,11 +16,12 @@ import (
 
 	"github.com/stansim/stansim/sim/broker"
 	"github.com/stansim/stansim/sim/broker/freezable"
+	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/server"
 )
 
 // Name is the broker's name in run_start.
-const Name = "nats-streaming"
+const Name = history.BrokerNATSStreaming
 
 // libraries whose versions run_start records.
 var libraries = []string{
