@@ -1,8 +1,9 @@
 package plots
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -165,8 +166,9 @@ type orderPoint struct {
 // server sequence.
 func orderPoints(a *analyze.Analysis) []orderPoint {
 	bySeq := a.BySeq()
-	var out []orderPoint
-	for _, g := range groupsOf(a) {
+	groups := groupsOf(a)
+	out := make([]orderPoint, 0, len(bySeq)*len(groups)) // presized: a large run has a point per message
+	for _, g := range groups {
 		type entry struct {
 			m    *analyze.Message
 			t    int64
@@ -174,7 +176,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 			red  bool
 			late bool
 		}
-		var es []entry
+		es := make([]entry, 0, len(bySeq))
 		for i, m := range bySeq {
 			if m.Seq == 0 {
 				continue
@@ -192,12 +194,12 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 		for i := range order {
 			order[i] = i
 		}
-		sort.SliceStable(order, func(i, j int) bool {
-			ei, ej := es[order[i]], es[order[j]]
-			if ei.t != ej.t {
-				return ei.t < ej.t
+		// (t, idx) is a total order (idx is unique): no stable sort needed.
+		slices.SortFunc(order, func(i, j int) int {
+			if c := cmp.Compare(es[i].t, es[j].t); c != 0 {
+				return c
 			}
-			return ei.idx < ej.idx
+			return cmp.Compare(es[i].idx, es[j].idx)
 		})
 		for r, i := range order {
 			ranks[i] = float64(r + 1)

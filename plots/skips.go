@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"slices"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -55,6 +56,10 @@ type orderSkipMarks struct {
 // at: it is counted in missing. Skips of one message at one place share a
 // mark, labelled with their number when there are few.
 func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
+	var out orderSkipMarks
+	if !slices.ContainsFunc(a.Messages, func(m *analyze.Message) bool { return len(m.Skips) > 0 }) {
+		return out // no skips: no map of every point
+	}
 	type gm struct {
 		g string
 		m *analyze.Message
@@ -63,7 +68,6 @@ func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
 	for _, q := range pts {
 		at[gm{q.group, q.m}] = q.x
 	}
-	var out orderSkipMarks
 	count := map[[2]float64]int{}
 	var first []Label
 	for _, m := range a.Messages {

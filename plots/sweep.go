@@ -62,11 +62,8 @@ func DrawSweep(g SweepGrid, dir string, opt Options) error {
 		if err != nil {
 			return fmt.Errorf("%s chart: %w", c.Name, err)
 		}
-		for _, f := range formats {
-			path := filepath.Join(dir, c.Name+"."+f)
-			if err := fig.SaveAs(path, f, opt); err != nil {
-				return fmt.Errorf("%s: %w", path, err)
-			}
+		if err := fig.saveAll(dir, c.Name, formats, opt); err != nil {
+			return err
 		}
 	}
 	return nil

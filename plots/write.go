@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"gonum.org/v1/plot/vg"
@@ -25,16 +27,19 @@ type ChartInfo struct {
 	Title string // "Timeline"
 	About string // one sentence for reports
 	Draw  func(*analyze.Analysis, Options) (*Figure, error)
+	// Heavy: the chart costs much more than the others on a large run (a
+	// mark per message); DrawContext starts it first.
+	Heavy bool
 }
 
 // Registry is the one list of charts, in display order: Draw, the reports,
 // the index and the tests all read it.
 var Registry = []ChartInfo{
-	{"timeline", "Timeline", "Each member's life (up, dead, still listed by the server) with its deliveries and dones; redeliveries stand out.", Timeline},
-	{"delays", "Delays", "How long the redelivered messages waited from publish to their redelivery, by cause, against AckWait and the predicted removal windows.", Delays},
-	{"order", "Done order", "Per key, the order in which versions were done; a step back is an out-of-order pair.", Order},
-	{"server-view", "Server view", "What the server's monitoring endpoint listed over time: clients, subscriptions and their pending messages.", ServerView},
-	{"throughput", "Throughput", "Messages published and done per interval.", Throughput},
+	{"timeline", "Timeline", "Each member's life (up, dead, still listed by the server) with its deliveries and dones; redeliveries stand out.", Timeline, false},
+	{"delays", "Delays", "How long the redelivered messages waited from publish to their redelivery, by cause, against AckWait and the predicted removal windows.", Delays, false},
+	{"order", "Done order", "Per key, the order in which versions were done; a step back is an out-of-order pair.", Order, true},
+	{"server-view", "Server view", "What the server's monitoring endpoint listed over time: clients, subscriptions and their pending messages.", ServerView, false},
+	{"throughput", "Throughput", "Messages published and done per interval.", Throughput, false},
 }
 
 // Charts lists the chart names in display order (Registry's names).
@@ -84,6 +89,10 @@ func Draw(a *analyze.Analysis, dir string, opt Options) error {
 
 // DrawContext is Draw that stops between charts once ctx is done (an
 // interrupt), returning ctx's error; the charts written so far stay whole.
+// The charts are independent, so they are drawn at once, as many as there
+// are CPUs, the heavy ones first; each file is the bytes one chart alone
+// would write. Of several errors, the first chart's in Registry order is
+// returned.
 func DrawContext(ctx context.Context, a *analyze.Analysis, dir string, opt Options) error {
 	formats, err := opt.formats()
 	if err != nil {
@@ -92,19 +101,65 @@ func DrawContext(ctx context.Context, a *analyze.Analysis, dir string, opt Optio
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, c := range Registry {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		fig, err := c.Draw(a, opt)
-		if err != nil {
-			return fmt.Errorf("%s chart: %w", c.Name, err)
-		}
-		for _, format := range formats {
-			path := filepath.Join(dir, c.Name+"."+format)
-			if err := fig.SaveAs(path, format, opt); err != nil {
-				return fmt.Errorf("%s: %w", path, err)
+	errs := make([]error, len(Registry))
+	next := make(chan int, len(Registry))
+	for _, i := range drawOrder() {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(Registry)) {
+		wg.Go(func() {
+			for i := range next {
+				if errs[i] = ctx.Err(); errs[i] == nil {
+					errs[i] = drawChart(Registry[i], a, dir, formats, opt)
+				}
 			}
+		})
+	}
+	wg.Wait()
+	return firstError(errs)
+}
+
+// drawOrder is the Registry's indexes, heavy charts first: started first,
+// they do not leave one CPU drawing alone at the end.
+func drawOrder() []int {
+	var heavy, light []int
+	for i, c := range Registry {
+		if c.Heavy {
+			heavy = append(heavy, i)
+		} else {
+			light = append(light, i)
+		}
+	}
+	return append(heavy, light...)
+}
+
+// drawChart draws one chart and writes it in every format.
+func drawChart(c ChartInfo, a *analyze.Analysis, dir string, formats []string, opt Options) error {
+	fig, err := c.Draw(a, opt)
+	if err != nil {
+		return fmt.Errorf("%s chart: %w", c.Name, err)
+	}
+	return fig.saveAll(dir, c.Name, formats, opt)
+}
+
+// saveAll writes the figure as dir/name.<format> in every format.
+func (f *Figure) saveAll(dir, name string, formats []string, opt Options) error {
+	for _, format := range formats {
+		path := filepath.Join(dir, name+"."+format)
+		if err := f.SaveAs(path, format, opt); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// firstError is the first non-nil error of errs, nil if none.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil

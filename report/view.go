@@ -81,7 +81,7 @@ type settingsView struct {
 	// BrokerNotes explain how the broker differs from NATS Streaming
 	// (none for NATS Streaming).
 	BrokerNotes []string
-	Groups    []groupRow
+	Groups      []groupRow
 }
 
 type groupRow struct {

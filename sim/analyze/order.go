@@ -1,6 +1,10 @@
 package analyze
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+	"sort"
+)
 
 // Inversion is one out-of-order pair within a group and key: Early was done
 // first although its version is higher than Late's.
@@ -44,11 +48,12 @@ func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion
 	var pairs []Inversion
 	for _, k := range order {
 		l := lists[k]
-		sort.SliceStable(l, func(i, j int) bool {
-			if l[i].t != l[j].t {
-				return l[i].t < l[j].t
+		// (t, idx) is a total order: a message is once in its list.
+		slices.SortFunc(l, func(x, y doneEntry) int {
+			if c := cmp.Compare(x.t, y.t); c != 0 {
+				return c
 			}
-			return l[i].idx < l[j].idx
+			return cmp.Compare(x.idx, y.idx)
 		})
 		vers := make([]int, len(l))
 		for i, e := range l {

@@ -1,7 +1,6 @@
 package run
 
 import (
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -63,6 +62,49 @@ type payload struct {
 	Ver int    `json:"ver"`
 }
 
+// delivery is a queued message with its body, decoded once when it came
+// (handle); finish reads the same decoded body.
+type delivery struct {
+	broker.Msg
+	p payload
+}
+
+// bodyOf is msg's decoded body: the one handle decoded, or decoded now
+// for a message that did not come through handle.
+func bodyOf(msg broker.Msg) payload {
+	if d, ok := msg.(*delivery); ok {
+		return d.p
+	}
+	var p payload
+	decodePayload(msg.Data(), &p)
+	return p
+}
+
+// finisher is what finish needs from one message to the next, made once
+// per work loop so that a done allocates nothing: the event it records and
+// the commit the group's state runs (the ack and the done line).
+type finisher struct {
+	env memberEnv
+	msg broker.Msg
+	ev  history.Event
+	// commit is f.ack, made once: a method value passed on allocates.
+	commit func()
+}
+
+func newFinisher(env memberEnv) *finisher {
+	f := &finisher{env: env}
+	f.commit = f.ack
+	return f
+}
+
+// ack acks the message being finished and records its done line.
+func (f *finisher) ack() {
+	if err := f.msg.Ack(); err != nil {
+		f.ev.AckErr = err.Error()
+	}
+	f.env.record(time.Now(), f.ev)
+}
+
 // connect starts a new life of the member: its own connection to the
 // broker and the queue subscription.
 func (m *member) connect() (*life, error) {
@@ -111,8 +153,9 @@ func (m *member) subscribe(l *life) error {
 // a slow member's backlog shows as time between deliver and done.
 func (m *member) handle(l *life, msg broker.Msg) {
 	now := time.Now()
-	var p payload
-	_ = json.Unmarshal(msg.Data(), &p)
+	d := &delivery{Msg: msg}
+	decodePayload(msg.Data(), &d.p)
+	p := &d.p
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.dead {
@@ -123,7 +166,7 @@ func (m *member) handle(l *life, msg broker.Msg) {
 		ID: p.ID, Key: p.Key, Ver: p.Ver,
 		Redelivered: history.Bool(msg.Redelivered()), Redeliveries: history.Int(msg.Redeliveries()),
 	})
-	l.queue = append(l.queue, msg)
+	l.queue = append(l.queue, d)
 	select {
 	case l.ready <- struct{}{}:
 	default:
@@ -135,6 +178,7 @@ func (m *member) handle(l *life, msg broker.Msg) {
 func (m *member) work(l *life) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	f := newFinisher(m.env)
 	for {
 		// The message stays queued until it is done: a frozen member
 		// resumes with it, and a queue that is not empty is work pending.
@@ -160,7 +204,7 @@ func (m *member) work(l *life) {
 				return
 			}
 		}
-		if !m.finish(l, msg) {
+		if !m.finish(l, msg, f) {
 			return
 		}
 	}
@@ -168,29 +212,27 @@ func (m *member) work(l *life) {
 
 // finish offers the processed message to the group's state: applied, it
 // is acked and recorded done; skipped (version-check), it is recorded as a
-// skip and left unacked. Nothing happens when the member died first.
-func (m *member) finish(l *life, msg broker.Msg) bool {
-	var p payload
-	_ = json.Unmarshal(msg.Data(), &p)
+// skip and left unacked. Nothing happens when the member died first. f is
+// the work loop's finisher.
+func (m *member) finish(l *life, msg broker.Msg, f *finisher) bool {
+	p := bodyOf(msg)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.dead {
 		return false
 	}
-	ev := history.Event{
+	f.msg = msg
+	defer func() { f.msg = nil }()
+	ev := &f.ev
+	*ev = history.Event{
 		Ev: history.KindDone, Member: m.name, Group: m.listener.Group, Seq: msg.Seq(),
 		ID: p.ID, Key: p.Key, Ver: p.Ver, Redeliveries: history.Int(msg.Redeliveries()),
 	}
-	applied, have := m.env.offer(m.listener.Group, p.Key, p.Ver, func() {
-		if err := msg.Ack(); err != nil {
-			ev.AckErr = err.Error()
-		}
-		m.env.record(time.Now(), ev)
-	})
+	applied, have := m.env.offer(m.listener.Group, p.Key, p.Ver, f.commit)
 	if !applied {
 		// Neither applied nor acked: the server redelivers it after AckWait.
 		ev.Ev, ev.Have = history.KindSkip, history.Int(have)
-		m.env.record(time.Now(), ev)
+		m.env.record(time.Now(), *ev)
 	}
 	l.queue[0] = nil
 	l.queue = l.queue[1:]
