@@ -33,5 +33,13 @@ func TestJetStreamCharts(t *testing.T) {
 		if s := heartbeatText(a); !strings.HasPrefix(s, "JetStream: no heartbeats; PINGs every 500 ms") {
 			t.Errorf("%s: delays note %q", name, s)
 		}
+		// The server view counts the members' connections (one consumer
+		// per group): both, until the dead one is dropped.
+		if online, _, top := listedSteps(a, "orders", 10); top != 2 || online[len(online)-1].Y != 1 {
+			t.Errorf("%s: listed members peak %d, last %v; want 2, then 1", name, top, online[len(online)-1].Y)
+		}
+		if _, legend := pendingPanel(a, 10); len(legend) != 1 || legend[0].Label != "pending: orders consumer (ack pending, whole group)" {
+			t.Errorf("%s: pending legend %+v", name, legend)
+		}
 	}
 }

@@ -68,7 +68,11 @@ func (b removalBand) label(bands int) string {
 func heartbeatText(a *analyze.Analysis) string {
 	if a.Settings.JetStream {
 		p := a.Settings.Ping
-		return fmt.Sprintf("JetStream: no heartbeats; PINGs every %s, %d unanswered allowed; held messages wait AckWait from their delivery, whenever the server drops their member.", fmtDur(p.Interval), p.MaxOut)
+		s := fmt.Sprintf("JetStream: no heartbeats; PINGs every %s, %d unanswered allowed; held messages wait AckWait from their delivery, whenever the server drops their member", fmtDur(p.Interval), p.MaxOut)
+		if a.Settings.NakOnClose() {
+			s += " (unless a graceful death naks them: on_close nak)"
+		}
+		return s + "."
 	}
 	hb := a.Settings.Heartbeat
 	if hb.Interval <= 0 {

@@ -83,7 +83,7 @@ func ServerView(a *analyze.Analysis, opt Options) (*Figure, error) {
 
 	legend := []LegendEntry{
 		{Label: "members alive", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorDone, Width: 3}}},
-		{Label: "subscriptions the server lists", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorInk, Width: 1.3}}},
+		{Label: listedLabel(a), Thumb: lineThumb{Style: draw.LineStyle{Color: ColorInk, Width: 1.3}}},
 	}
 	if hasOffline {
 		legend = append(legend, LegendEntry{Label: "offline durable", Thumb: lineThumb{Style: draw.LineStyle{Color: ColorInkLight, Width: 1.2, Dashes: []vg.Length{4, 2}}}})
@@ -170,7 +170,15 @@ func listedSteps(a *analyze.Analysis, g string, end float64) (online, offline pl
 			continue
 		}
 		on, off := 0, 0
+		if a.Settings.JetStream {
+			// One consumer per group: what the server lists per member
+			// is its connection.
+			on = listedMembers(a, v, g)
+		}
 		for _, s := range v.Subs {
+			if a.Settings.JetStream {
+				break
+			}
 			if !subInGroup(s, g) {
 				continue
 			}
@@ -193,6 +201,18 @@ func listedSteps(a *analyze.Analysis, g string, end float64) (online, offline pl
 		offline = nil
 	}
 	return online, offline, top
+}
+
+// listedMembers counts the connections of group g's members that view v
+// lists (JetStream, where a group is one consumer).
+func listedMembers(a *analyze.Analysis, v analyze.View, g string) int {
+	n := 0
+	for client := range v.Clients {
+		if mb := a.Member(memberOfClient(a, client)); mb != nil && mb.Group == g {
+			n++
+		}
+	}
+	return n
 }
 
 // subInGroup reports whether a listed subscription belongs to queue group
@@ -262,10 +282,12 @@ func pendingPanel(a *analyze.Analysis, end float64) (*plot.Plot, []LegendEntry) 
 		if conn[member] > 1 {
 			name = fmt.Sprintf("%s (connection %d)", member, conn[member])
 		}
-		if member == "" {
+		switch {
+		case client == "" && group != "":
+			name = group + " consumer (ack pending, whole group)" // JetStream
+		case member == "":
 			name = client
 		}
-		_ = group
 		idx := memberIndex(a, member)
 		sty := draw.LineStyle{Color: SeriesColor(idx), Width: 1.5}
 		if conn[member] > 1 {
@@ -315,4 +337,13 @@ func memberIndex(a *analyze.Analysis, name string) int {
 		}
 	}
 	return len(a.Members)
+}
+
+// listedLabel names the listed line: subscriptions on NATS Streaming,
+// member connections on JetStream (one consumer per group).
+func listedLabel(a *analyze.Analysis) string {
+	if a.Settings.JetStream {
+		return "member connections the server lists"
+	}
+	return "subscriptions the server lists"
 }

@@ -13,7 +13,7 @@ const HandOffUnknown = "unknown"
 const ProgramRule = "the member is the scenario's own program (mode: command): how long it processes a message and when it acks are its own, so only the zombie window (the server's side) is predicted"
 
 // JetStreamRule says why only the zombie window is predicted on JetStream.
-const JetStreamRule = "the replay models NATS Streaming's queue-group rules; on JetStream only the zombie window (the connection, or the server's PINGs for a frozen member) is predicted, and held messages wait for AckWait from their delivery, however soon the server drops the member"
+const JetStreamRule = "the replay models NATS Streaming's queue-group rules; on JetStream only the zombie window (the connection, or the server's PINGs for a frozen member) and what hands held messages over are predicted"
 
 // JetStreamNakRule is the hand-off of a graceful death with on_close: nak.
 const JetStreamNakRule = "on_close: nak: the member naks what it holds before it closes, so the server redelivers those messages at once"

@@ -32,12 +32,14 @@ func TestJetStreamReport(t *testing.T) {
 		"(MaxAckPending, whole group)",
 		"inside the predicted 0.00 s to 0.20 s (at once (the connection closed))",
 		"Only the zombie window is predicted: the replay models NATS Streaming's queue-group rules",
+		"AckWait (2s) ran out after the server had dropped orders-2 at 1.10 s, and #6 reached orders-1 at 3.00 s",
+		"had a delivery count above 1",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
-	for _, wrong := range []string{"Heartbeat interval", "F·I", "with I = ", "heartbeats failed"} {
+	for _, wrong := range []string{"Heartbeat interval", "F·I", "with I = ", "heartbeats failed", "while the server still listed", "flagged as redelivered"} {
 		if strings.Contains(md, wrong) {
 			t.Errorf("report.md of a JetStream run says %q", wrong)
 		}

@@ -29,7 +29,11 @@ func analyseTale(t *testing.T, s *tale) *analyze.Analysis {
 // behaved says nothing.
 func TestProgramProblems(t *testing.T) {
 	s := &tale{}
-	s.start("programs", "", "")
+	s.start("programs", "", `name: programs
+duration: 5s
+publishers: [{name: pub, channel: ticket.updated, count: 4, rate: 10}]
+listeners: [{group: orders, channel: ticket.updated, members: 3, mode: command, command: [node, listener.js]}]
+`)
 	s.up(10*ms, "orders-1", "orders-1-r0")
 	s.up(10*ms, "orders-2", "orders-2-r0")
 	s.up(10*ms, "orders-3", "orders-3-r0")

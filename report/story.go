@@ -139,6 +139,11 @@ func (x *explainer) handOff(s *story, m *analyze.Message, g string, dl *analyze.
 	case analyze.CauseClose:
 		s.add("the server handed %s to %s at %s", short(m), dl.Member, secs(dl.T))
 	case analyze.CauseAckWait:
+		if d.Removed >= 0 && dl.T > d.Removed {
+			// JetStream: the removal hands nothing over; AckWait did.
+			s.add("%s ran out after the server had dropped %s at %s, and %s reached %s at %s", x.ackWait(g), d.Member, secs(d.Removed), short(m), dl.Member, secs(dl.T))
+			break
+		}
 		s.add("%s ran out while the server still listed %s, and %s reached %s at %s", x.ackWait(g), d.Member, short(m), dl.Member, secs(dl.T))
 	case "":
 		s.add("%s reached %s again at %s, not flagged redelivered", short(m), dl.Member, secs(dl.T))

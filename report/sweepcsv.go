@@ -95,6 +95,9 @@ func (s *Sweep) Predicted(r SweepRun, figure string) *predict.Bounds {
 	sum := func(get func(predict.Group) predict.Bounds) *predict.Bounds {
 		var b predict.Bounds
 		for _, g := range p.Groups {
+			if g.NotModelled != "" {
+				return nil // a group the replay does not model: the sum is unknown
+			}
 			x := get(g)
 			b.Min, b.Max = b.Min+x.Min, b.Max+x.Max
 		}

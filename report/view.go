@@ -236,7 +236,7 @@ func facts(a *analyze.Analysis) []fact {
 			Sentence: fmt.Sprintf("The listeners recorded %s.", count(s.Delivered, "delivery"))},
 		fact{Field: "redelivered", Label: "Redelivered", Value: itoa(s.Redelivered),
 			Sentence: ifZero(s.Redelivered, "No delivery was a redelivery.",
-				fmt.Sprintf("%d of %s flagged as redelivered by the server.", s.Redelivered, wereCount(s.Delivered, "delivery")))},
+				fmt.Sprintf("%d of %s %s.", s.Redelivered, wereCount(s.Delivered, "delivery"), redeliveredWords(a)))},
 		processedFact(s, n, several),
 		fact{Field: "duplicates", Label: "Duplicates", Value: itoa(s.Duplicates), Bad: s.Duplicates > 0,
 			Sentence: ifZero(s.Duplicates, "No message was done twice by the same group.",

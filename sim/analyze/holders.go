@@ -159,12 +159,12 @@ func (a *Analysis) infer(m *Message, d *Death, t int64, resends int, before int6
 // AckWait after from, while the server still listed it and before the
 // copy seen at before (n < 0: no limit but those).
 func (a *Analysis) inferResends(m *Message, d *Death, from int64, n int, before int64) {
-	wait := int64(a.Settings.AckWait(d.Group))
-	if wait <= 0 {
+	if a.Settings.AckWait(d.Group) <= 0 {
 		return
 	}
+	t := from
 	for k := 1; n < 0 || k <= n; k++ {
-		t := from + int64(k)*wait
+		t += int64(a.Settings.Redelivery(d.Group, k))
 		if t <= d.T || t >= before-HandOffSlack || (d.Removed >= 0 && t > d.Removed) {
 			if t <= d.T {
 				continue

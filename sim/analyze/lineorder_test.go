@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
 	"github.com/stansim/stansim/sim/history"
@@ -36,5 +37,27 @@ func TestDeliveryLineBeforePublishLine(t *testing.T) {
 	s := a.Summary
 	if s.Published != 1 || s.Processed != 1 || s.Lost != 0 || len(a.Messages) != 1 || a.Messages[0].PublishT != 10 {
 		t.Errorf("published %d, processed %d, lost %d, messages %d: want the message published at 10 and done", s.Published, s.Processed, s.Lost, len(a.Messages))
+	}
+}
+
+// The k-th wait for an ack is AckWait, or with a JetStream BackOff its k-th
+// step, the last repeating.
+func TestRedeliveryWaits(t *testing.T) {
+	st := analyze.Settings{Groups: map[string]analyze.GroupSettings{
+		"plain": {AckWait: 2 * time.Second},
+		"back":  {AckWait: 500 * time.Millisecond, BackOff: []time.Duration{500 * time.Millisecond, time.Second, 3 * time.Second}},
+	}}
+	cases := []struct {
+		group string
+		k     int
+		want  time.Duration
+	}{
+		{"plain", 1, 2 * time.Second}, {"plain", 5, 2 * time.Second},
+		{"back", 1, 500 * time.Millisecond}, {"back", 2, time.Second}, {"back", 3, 3 * time.Second}, {"back", 7, 3 * time.Second},
+	}
+	for _, c := range cases {
+		if got := st.Redelivery(c.group, c.k); got != c.want {
+			t.Errorf("%s delivery %d: wait %v, want %v", c.group, c.k, got, c.want)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package analyze
 
-import "github.com/stansim/stansim/sim/history"
+import (
+	"github.com/stansim/stansim/sim/history"
+	"github.com/stansim/stansim/sim/scenario"
+)
 
 // Exit is how one member process ended (a member_exit line): process and
 // command modes.
@@ -52,18 +55,45 @@ func (a *Analysis) findProblems() {
 		if x.BadLines > 0 {
 			a.Problems = append(a.Problems, Problem{Kind: ProblemBadLines, Exit: x})
 		}
-		if sent := a.lastSentTo(x.Client); sent > 0 && a.deliveriesOf(x.Member, x.Client) == 0 {
+		if !a.isProgram(x.Group) {
+			continue // stansim's own members report through their own code
+		}
+		if sent := a.lastSentTo(x.Client, a.aliveUntil(x)); sent > 0 && a.deliveriesOf(x.Member, x.Client) == 0 {
 			a.Problems = append(a.Problems, Problem{Kind: ProblemSilent, Exit: x, LastSent: sent})
 		}
 	}
 	a.Summary.ProgramProblems = len(a.Problems)
 }
 
-// lastSentTo is the highest sequence any server view says was sent to
-// client, 0 if none.
-func (a *Analysis) lastSentTo(client string) uint64 {
+// isProgram reports whether group's members are the scenario's own
+// program (mode: command).
+func (a *Analysis) isProgram(group string) bool {
+	return a.Settings.Groups[group].Mode == scenario.ModeCommand
+}
+
+// silentGrace is how long before a program's death or exit a send to it
+// still counts against it: one it had no time to report is no proof.
+const silentGrace = int64(500e6)
+
+// aliveUntil is when x's process stopped being able to report: its death
+// (a frozen or killed program reports nothing), else its exit.
+func (a *Analysis) aliveUntil(x *Exit) int64 {
+	for _, d := range a.Deaths {
+		if d.Client == x.Client {
+			return d.T
+		}
+	}
+	return x.T
+}
+
+// lastSentTo is the highest sequence a server view sampled before until
+// (less silentGrace) says was sent to client, 0 if none.
+func (a *Analysis) lastSentTo(client string, until int64) uint64 {
 	var last uint64
 	for _, v := range a.Views {
+		if v.T > until-silentGrace {
+			break
+		}
 		for _, s := range v.Subs {
 			if s.Client == client {
 				last = max(last, s.LastSent)

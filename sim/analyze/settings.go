@@ -88,6 +88,17 @@ func ReadSettings(start *history.Event) Settings {
 // AckWait is the group's AckWait, or 0 when unknown.
 func (s Settings) AckWait(group string) time.Duration { return s.Groups[group].AckWait }
 
+// Redelivery is how long the server waits for the ack of a message's k-th
+// delivery (k >= 1) before it sends it again: AckWait, or on JetStream
+// with a BackOff its k-th step (the last one repeating).
+func (s Settings) Redelivery(group string, k int) time.Duration {
+	g := s.Groups[group]
+	if n := len(g.BackOff); n > 0 {
+		return g.BackOff[min(k, n)-1]
+	}
+	return g.AckWait
+}
+
 // Removal is the predicted window between a death of kind k and the
 // server's removal of the member, from the run's settings; ok is false when
 // the settings are unknown or cannot say.
@@ -101,4 +112,15 @@ func (s Settings) Removal(k death.Kind) (death.Window, bool) {
 // Liveness is how the run's broker noticed dead members.
 func (s Settings) Liveness() death.Liveness {
 	return death.Liveness{JetStream: s.JetStream, Heartbeat: s.Heartbeat, Ping: s.Ping}
+}
+
+// NakOnClose reports whether some group naks what a member holds at a
+// graceful death (JetStream's on_close: nak).
+func (s Settings) NakOnClose() bool {
+	for _, g := range s.Groups {
+		if g.OnClose == scenario.OnCloseNak {
+			return true
+		}
+	}
+	return false
 }

@@ -212,5 +212,6 @@ func (c *childEnv) readParent(r io.Reader, stopped chan struct{}) {
 	c.omu.Unlock()
 }
 
-// errChildGone is returned when a member process ended before it subscribed.
-var errChildGone = errors.New("the member process ended before it subscribed")
+// errChildGone is returned when a member process ended (or closed its
+// stdout) before it subscribed.
+var errChildGone = errors.New("the member process ended, or closed its stdout, before it subscribed")

@@ -45,7 +45,8 @@ type commandLine struct {
 	Redeliveries *int    `json:"redeliveries"`
 }
 
-// heldMsg is a delivery the program has not reported done.
+// heldMsg is a delivery the program has not reported done; held maps a
+// seq to its copies, oldest first.
 type heldMsg struct {
 	p            payload
 	redeliveries *int
@@ -61,7 +62,7 @@ func (e *engine) spawnCommand(m *member, l *life) error {
 	if err != nil {
 		return err
 	}
-	c.held = map[uint64]heldMsg{}
+	c.held = map[uint64][]heldMsg{}
 	if err := c.start(); err != nil {
 		return fmt.Errorf("command %s could not start: %w", argv(ls.Command), err)
 	}
@@ -111,7 +112,7 @@ func (c *child) pollSubscribed(stop <-chan struct{}) {
 		case <-tick.C:
 		}
 		if v, err := c.e.b.Snapshot(c.e.ctx); err == nil && subscribed(v, c.client) {
-			c.markUp(time.Now())
+			c.markUpNow()
 			return
 		}
 	}
@@ -129,12 +130,11 @@ func (c *child) readCommand(r io.Reader) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, history.MaxLine)
 	for sc.Scan() {
-		now := time.Now()
 		b := sc.Bytes()
 		if len(strings.TrimSpace(string(b))) == 0 {
 			continue
 		}
-		if !c.commandLine(now, b) {
+		if !c.commandLine(b) {
 			c.badLine(b)
 		}
 	}
@@ -144,8 +144,9 @@ func (c *child) readCommand(r io.Reader) {
 	}
 }
 
-// commandLine records one line; false when it is not a protocol line.
-func (c *child) commandLine(now time.Time, b []byte) bool {
+// commandLine records one line, stamped now; false when it is not a
+// protocol line.
+func (c *child) commandLine(b []byte) bool {
 	var l commandLine
 	if json.Unmarshal(b, &l) != nil || l.Seq == 0 {
 		return false
@@ -156,18 +157,29 @@ func (c *child) commandLine(now time.Time, b []byte) bool {
 		if l.Data == nil || json.Unmarshal([]byte(*l.Data), &p) != nil || p.ID == "" {
 			return false
 		}
-		c.markUp(now)
+		now := c.markUpNow() // up no later than its first delivery
 		c.mu.Lock()
-		c.held[l.Seq] = heldMsg{p: p, redeliveries: l.Redeliveries}
+		// A seq can come again while the program still holds it (AckWait
+		// ran out): each copy waits for its own done, first in first out.
+		c.held[l.Seq] = append(c.held[l.Seq], heldMsg{p: p, redeliveries: l.Redeliveries})
 		c.mu.Unlock()
 		c.e.rec.Record(now, history.Event{Ev: history.KindDeliver, Member: c.m.name, Group: c.m.listener.Group, Seq: l.Seq,
 			ID: p.ID, Key: p.Key, Ver: p.Ver, Redelivered: l.Redelivered, Redeliveries: l.Redeliveries})
 	case history.KindDone:
+		now := time.Now()
 		c.mu.Lock()
-		h, ok := c.held[l.Seq]
-		delete(c.held, l.Seq)
+		copies := c.held[l.Seq]
+		var h heldMsg
+		if len(copies) > 0 {
+			h = copies[0]
+			if len(copies) == 1 {
+				delete(c.held, l.Seq)
+			} else {
+				c.held[l.Seq] = copies[1:]
+			}
+		}
 		c.mu.Unlock()
-		if !ok {
+		if len(copies) == 0 {
 			return false // done for a message it never reported delivered
 		}
 		g := c.m.listener.Group

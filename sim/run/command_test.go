@@ -131,7 +131,7 @@ func TestCommandProblems(t *testing.T) {
 		{name: "cannot-start", command: `["/nonexistent/stansim-no-such-program"]`,
 			failed: []string{"could not start", "no such file"}},
 		{name: "exits-at-once", command: `[sh, -c, 'echo "cannot reach the server: boom" >&2; exit 3']`,
-			failed: []string{"ended before it subscribed", "exit status 3", "boom"}},
+			failed: []string{"before it subscribed", "exit status 3", "boom"}},
 		// A greeting on stdout: every message is still done.
 		{name: "garbage", command: fmt.Sprintf(`[sh, -c, 'echo "listener ready"; exec "$0"', %q]`, bin),
 			problem: analyze.ProblemBadLines, detail: "listener ready"},
@@ -188,5 +188,30 @@ listeners: [{group: g, channel: c, members: 1, mode: command, command: %s}]
 				t.Errorf("summary: %d problems, %d lost; want %d, %d", a.Summary.ProgramProblems, a.Summary.Lost, len(a.Problems), c.lost)
 			}
 		})
+	}
+}
+
+// A program's last lines are read before it is reaped: a program that
+// fills its stdout pipe and exits at once has every line counted, and no
+// read error taken for a line of its own.
+func TestCommandLastLinesKept(t *testing.T) {
+	sc := simtest.Scenario(t, `
+name: last-lines
+duration: 3s
+publishers: [{name: p, channel: c, count: 1, rate: 1}]
+listeners: [{group: g, channel: c, members: 1, mode: command, command: [sh, -c, 'yes line | head -n 20000; exit 3']}]
+`)
+	for range 5 {
+		res, err := run.Run(t.Context(), sc, t.TempDir(), run.Options{NoServerLog: true})
+		if err == nil || res == nil {
+			t.Fatalf("the run did not fail: %v", err)
+		}
+		a, rerr := analyze.ReadFile(res.History)
+		if rerr != nil {
+			t.Fatal(rerr)
+		}
+		if len(a.Exits) != 1 || a.Exits[0].BadLines != 20000 || a.Exits[0].FirstBad != "line" || a.Exits[0].Status != "exit status 3" {
+			t.Fatalf("exits %+v: want one, 20000 bad lines, exit status 3", a.Exits)
+		}
 	}
 }

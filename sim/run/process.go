@@ -38,8 +38,8 @@ type child struct {
 	read   chan struct{} // closed once its stdout is drained
 	up     chan struct{} // closed once it is subscribed
 	ended  chan struct{} // closed once member_exit is recorded
-	upOnce sync.Once
-	stderr bytes.Buffer // last words, for errors and member_exit
+	upMu   sync.Mutex    // orders member_up against the first deliver line
+	stderr bytes.Buffer  // last words, for errors and member_exit
 
 	mu                  sync.Mutex
 	delivered, finished int
@@ -47,7 +47,7 @@ type child struct {
 	exit                string // its status once reaped
 	bad                 int    // stdout lines that were not protocol lines
 	firstBad            string
-	held                map[uint64]heldMsg // command mode: delivered, not done
+	held                map[uint64][]heldMsg // command mode: delivered, not done
 }
 
 // newChild prepares cmd as member m's life under client id client: its
@@ -57,7 +57,7 @@ func (e *engine) newChild(m *member, client string, cmd *exec.Cmd) (*child, io.R
 		up: make(chan struct{}), ended: make(chan struct{})}
 	// Its own process group, and SIGKILL when the thread that started it
 	// ends: with stansim itself killed, no member lives on.
-	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	c.cmd.SysProcAttr = memberProcAttr()
 	c.cmd.Stderr = &tailWriter{buf: &c.stderr}
 	var err error
 	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
@@ -109,7 +109,6 @@ func (c *child) waitUp(limit time.Duration) error {
 	case <-c.up:
 		return nil
 	case <-c.read:
-		<-c.exited
 		why = errChildGone
 	case <-timer.C:
 		why = fmt.Errorf("the member process did not subscribe within %v", limit)
@@ -144,6 +143,10 @@ func (c *child) start() error {
 			return
 		}
 		started <- nil
+		// Wait closes the stdout pipe: only once it is read to EOF (the
+		// process and whatever it left holding it are gone), or lines
+		// still in the pipe would be lost.
+		<-c.read
 		_ = c.cmd.Wait()
 		c.mu.Lock()
 		c.exit = c.cmd.ProcessState.String()
@@ -173,10 +176,30 @@ func (c *child) recordExit() {
 
 // markUp records member_up once, at t, and lets waitUp return.
 func (c *child) markUp(t time.Time) {
-	c.upOnce.Do(func() {
+	c.upMu.Lock()
+	defer c.upMu.Unlock()
+	c.markUpLocked(t)
+}
+
+// markUpNow is markUp at the present moment, read under the same lock: a
+// delivery stamped by the reader after the poller marked the member up
+// comes after member_up on the run's clock, and one stamped before it
+// marks it up itself. It returns the moment.
+func (c *child) markUpNow() time.Time {
+	c.upMu.Lock()
+	defer c.upMu.Unlock()
+	t := time.Now()
+	c.markUpLocked(t)
+	return t
+}
+
+func (c *child) markUpLocked(t time.Time) {
+	select {
+	case <-c.up:
+	default:
 		c.e.rec.Record(t, history.Event{Ev: history.KindMemberUp, Member: c.m.name, Group: c.m.listener.Group, Client: c.client})
 		close(c.up)
-	})
+	}
 }
 
 // badLine counts a stdout line that is not a protocol line.
@@ -258,11 +281,26 @@ func (c *child) write(l childLine) {
 // busy: it was handed messages it has not finished.
 func (c *child) busy() bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.held != nil {
-		return len(c.held) > 0
+	if c.held == nil {
+		defer c.mu.Unlock()
+		return c.delivered > c.finished
 	}
-	return c.delivered > c.finished
+	var ids []string
+	for _, copies := range c.held {
+		for _, h := range copies {
+			ids = append(ids, h.p.ID)
+		}
+	}
+	c.mu.Unlock()
+	// A program may leave a delivery unreported (its own version check
+	// skipped it): once its group has done that id, nothing waits on it.
+	g := c.m.listener.Group
+	for _, id := range ids {
+		if !c.e.track.groupDid(g, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // signal sends sig to the member's process group (a program started
@@ -313,16 +351,13 @@ func (c *child) stop() {
 	c.kill()
 }
 
-// kill ends the process (also a stopped one) and waits until it is reaped
-// and its last lines and member_exit are recorded.
+// kill ends the process group (also a stopped one) and waits until the
+// process is reaped and its last lines and member_exit are recorded.
 func (c *child) kill() {
 	c.endedBy(history.ByStop)
-	select {
-	case <-c.exited:
-	default:
-		c.signal(syscall.SIGKILL)
-		<-c.exited
-	}
+	// The whole group, even when its leader is gone: a program started
+	// through a wrapper may have left children behind.
+	c.signal(syscall.SIGKILL)
 	<-c.ended
 	c.stdinM.Lock()
 	_ = c.stdin.Close()

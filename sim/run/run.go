@@ -176,6 +176,9 @@ func (e *engine) drive(ctx context.Context, resolved []byte, opt Options) (strin
 	zero := time.Now()
 	e.rec.Start(zero, e.runStart(resolved))
 	runCtx, cancel := context.WithCancel(ctx)
+	// From here on (restarts), a member process's start also ends with the
+	// run: set before any goroutine that reads it starts.
+	e.ctx = runCtx
 	var wg sync.WaitGroup
 	defer func() {
 		cancel()

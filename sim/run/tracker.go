@@ -170,6 +170,22 @@ func (t *tracker) done(group, id string) {
 	}
 }
 
+// groupDid reports whether group has done id (without recording a sight
+// of it).
+func (t *tracker) groupDid(group, id string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if j := strings.LastIndexByte(id, '-'); j > 0 {
+		if pt := t.pubs[id[:j]]; pt != nil {
+			if n, ok := messageNumber(id[j+1:], len(pt.msgs)); ok {
+				return t.isDone(&pt.msgs[n-1], group)
+			}
+		}
+	}
+	m := t.odd[id]
+	return m != nil && t.isDone(m, group)
+}
+
 // bit is group's bit, assigned on first sight; -1 beyond maxBits groups.
 func (t *tracker) bit(group string) int {
 	b, ok := t.bits[group]

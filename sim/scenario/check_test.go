@@ -189,6 +189,8 @@ func TestCheck(t *testing.T) {
 		{"jetstream consumer and backoff", strings.Replace(ok, "duration: 10s", "duration: 10s\n    broker: jetstream", 1) + "        consumer: fetch\n        backoff: [1s, 2s]\n        max_deliver: 2\n",
 			[]want{{13, "listeners[0].consumer", `consumer "fetch": must be push (a deliver group) or pull`},
 				{14, "listeners[0].backoff", "needs max_deliver > 2"}}},
+		{"ack_wait beside a backoff", strings.Replace(ok, "duration: 10s", "duration: 10s\n    broker: jetstream", 1) + "        ack_wait: 5s\n        backoff: [500ms, 1s]\n        max_deliver: 3\n",
+			[]want{{13, "listeners[0].ack_wait", "the server waits backoff's first step (500ms) for the first ack"}}},
 		{"command on jetstream", strings.Replace(ok, "duration: 10s", "duration: 10s\n    broker: jetstream", 1) + "        mode: command\n        command: [node, l.js]\n",
 			[]want{{13, "listeners[0].mode", "mode command runs NATS Streaming programs"}}},
 		{"command without command", ok + "        mode: command\n",

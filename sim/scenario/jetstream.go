@@ -90,6 +90,10 @@ func (c *checker) listenerBroker(i int) {
 	if len(l.BackOff) > 0 {
 		if msg := jsbroker.BackOffProblem(l.BackOff, l.MaxDeliver); msg != "" {
 			c.errf(at+".backoff", "backoff: %s", msg)
+		} else if c.present(at+".ack_wait") && l.AckWait != l.BackOff[0] {
+			c.errf(at+".ack_wait", "ack_wait %v: with a backoff the server waits backoff's first step (%v) for the first ack, not ack_wait: leave ack_wait out or set it to %v", l.AckWait, l.BackOff[0], l.BackOff[0])
+		} else {
+			c.s.Listeners[i].AckWait = l.BackOff[0] // what the server uses
 		}
 	}
 	if msg := jsbroker.MaxAckPendingProblem(l.MaxInflight); msg != "" {

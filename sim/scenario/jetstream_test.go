@@ -43,3 +43,20 @@ scenarios:
 		t.Errorf("resolved scenario read back as %+v (%v)", back, err)
 	}
 }
+
+// With a backoff the server's first wait is its first step: the scenario's
+// AckWait becomes it, so every output names the wait the server used.
+func TestBackOffIsTheAckWait(t *testing.T) {
+	sc, err := ParseScenario("b.yaml", []byte(`name: b
+duration: 5s
+broker: jetstream
+publishers: [{name: p, channel: c, count: 1, rate: 1}]
+listeners: [{group: g, channel: c, backoff: [500ms, 1s], max_deliver: 3}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := sc.Listeners[0]; l.AckWait != 500*time.Millisecond || len(l.BackOff) != 2 {
+		t.Errorf("ack_wait %v, backoff %v: want 500ms from the backoff", l.AckWait, l.BackOff)
+	}
+}
