@@ -65,11 +65,12 @@ func jetStreamRow(row *groupRow, name string, g analyze.GroupSettings) {
 	row.MaxInflight += " (MaxAckPending, whole group)"
 }
 
-// redeliveredWords says how a delivery counts as redelivered on the run's
-// broker: NATS Streaming flags it; JetStream has only a delivery count.
+// redeliveredWords completes "N of M deliveries were ...": how a delivery
+// counts as redelivered on the run's broker (NATS Streaming flags it;
+// JetStream has only a delivery count).
 func redeliveredWords(a *analyze.Analysis) string {
 	if a.Settings.JetStream {
-		return "had a delivery count above 1 (JetStream has no redelivered flag)"
+		return "redeliveries: a delivery count above 1 (JetStream has no redelivered flag)"
 	}
 	return "flagged as redelivered by the server"
 }
