@@ -205,7 +205,8 @@ func runOne(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config, 
 	o.Err = err
 	// After an interrupt the rendering stops promptly: the summary is
 	// written, the charts and reports are left for stansim report.
-	a, rerr := Render(ctx, dir, RenderOptions{SummaryOnly: ctx.Err() != nil || cfg.NoRender})
+	// Serial: the batch's other scenarios are still running.
+	a, rerr := Render(ctx, dir, RenderOptions{SummaryOnly: ctx.Err() != nil || cfg.NoRender, Serial: true})
 	if errors.Is(rerr, context.Canceled) {
 		rerr = nil
 	}

@@ -11,7 +11,11 @@ import (
 // drawAll writes the charts, then the reports that inline them; an
 // interrupt stops it between files.
 func drawAll(ctx context.Context, dir string, a *analyze.Analysis, opt RenderOptions) error {
-	if err := plots.DrawContext(ctx, a, dir, plots.Options{Formats: opt.Formats, Window: opt.Window}); err != nil {
+	po := plots.Options{Formats: opt.Formats, Window: opt.Window}
+	if opt.Serial {
+		po.Workers = 1
+	}
+	if err := plots.DrawContext(ctx, a, dir, po); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {

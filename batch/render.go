@@ -18,6 +18,9 @@ type RenderOptions struct {
 	// Window is the timeline's run-time window; nil chooses one around the
 	// first death.
 	Window *[2]time.Duration
+	// Serial draws one chart at a time (a batch, whose other scenarios are
+	// still running); otherwise as many as there are CPUs.
+	Serial bool
 }
 
 // Render rebuilds a scenario folder's summary, charts and reports from its

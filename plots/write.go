@@ -78,6 +78,10 @@ type Options struct {
 	// MaxMessages caps the messages the timeline draws as arrows (0 =
 	// DefaultMaxMessages); the rest of the window shows as light ticks.
 	MaxMessages int
+	// Workers is how many charts are drawn at once (0 = one per CPU). A
+	// batch draws one at a time: other scenarios are still running, and
+	// their timers must not wait for a CPU.
+	Workers int
 }
 
 // Draw writes every chart of the Registry into dir as <chart>.<format>. The output is a
@@ -108,7 +112,11 @@ func DrawContext(ctx context.Context, a *analyze.Analysis, dir string, opt Optio
 	}
 	close(next)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(Registry)) {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for range min(workers, len(Registry)) {
 		wg.Go(func() {
 			for i := range next {
 				if errs[i] = ctx.Err(); errs[i] == nil {
