@@ -56,6 +56,13 @@ func (d *Dialer) Thaw() {
 	}
 }
 
+// Frozen reports whether the current socket is frozen (and not thawed).
+func (d *Dialer) Frozen() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.conn != nil && d.conn.frozen()
+}
+
 // Close closes the current socket, which also releases calls blocked on a
 // freeze. The server sees the connection vanish without a goodbye.
 func (d *Dialer) Close() {
@@ -79,6 +86,17 @@ func (c *conn) freeze() {
 	c.mu.Lock()
 	c.thawed = make(chan struct{})
 	c.mu.Unlock()
+}
+
+func (c *conn) frozen() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.thawed:
+		return false
+	default:
+		return true
+	}
 }
 
 func (c *conn) thaw() {

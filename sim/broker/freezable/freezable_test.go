@@ -86,3 +86,22 @@ func TestCloseReleasesAFrozenWrite(t *testing.T) {
 		t.Fatal("write still blocked after close")
 	}
 }
+
+// Frozen is the socket's state, the one members ask before a goodbye that
+// a frozen socket would block.
+func TestFrozenTracksFreezeAndThaw(t *testing.T) {
+	d := &Dialer{}
+	if d.Frozen() {
+		t.Fatal("frozen before any dial")
+	}
+	pair(t, d)
+	for _, step := range []struct {
+		do   func()
+		want bool
+	}{{func() {}, false}, {d.Freeze, true}, {d.Thaw, false}, {d.Freeze, true}} {
+		step.do()
+		if got := d.Frozen(); got != step.want {
+			t.Fatalf("Frozen() = %v, want %v", got, step.want)
+		}
+	}
+}

@@ -37,7 +37,6 @@ type member struct {
 
 	mu       sync.Mutex
 	released bool
-	frozen   bool
 }
 
 // connectMember connects client to url and subscribes it to its group,
@@ -120,15 +119,12 @@ func (m *member) onMsg(msg *nats.Msg) {
 // (SIGSTOP): connected and silent until the server's PINGs fail.
 func (m *member) Die(effect death.Effect) {
 	m.mu.Lock()
-	released, frozen := m.released, m.frozen
-	if effect == death.EffectFreeze && !released {
-		m.frozen = true
-	}
+	released := m.released
 	m.mu.Unlock()
 	if released {
 		return
 	}
-	if frozen && effect != death.EffectFreeze {
+	if m.dialer.Frozen() && effect != death.EffectFreeze {
 		// A frozen member can say no goodbye, and its frozen socket would
 		// block one: it vanishes.
 		m.Release()
@@ -174,12 +170,7 @@ func (m *member) closeGracefully() {
 }
 
 // Thaw implements broker.Member (SIGCONT).
-func (m *member) Thaw() {
-	m.mu.Lock()
-	m.frozen = false
-	m.mu.Unlock()
-	m.dialer.Thaw()
-}
+func (m *member) Thaw() { m.dialer.Thaw() }
 
 // Release implements broker.Member: closes the connection once, safe after
 // any death. A frozen socket would block the close (nats.go flushes under
@@ -191,10 +182,9 @@ func (m *member) Release() {
 		return
 	}
 	m.released = true
-	frozen := m.frozen
 	m.mu.Unlock()
 	m.held.close()
-	if frozen {
+	if m.dialer.Frozen() {
 		m.dialer.Close()
 	}
 	m.stopPull()

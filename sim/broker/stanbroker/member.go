@@ -18,7 +18,6 @@ type member struct {
 
 	mu     sync.Mutex
 	closed bool // the connections have been released
-	frozen bool // its socket is frozen (hang)
 }
 
 // Die implements broker.Member: Close() (as a SIGTERM handler would); the
@@ -30,9 +29,6 @@ func (m *member) Die(effect death.Effect) {
 	case death.EffectClose:
 		m.Release()
 	case death.EffectFreeze:
-		m.mu.Lock()
-		m.frozen = true
-		m.mu.Unlock()
 		m.dialer.Freeze()
 	default:
 		m.nc.Close()
@@ -40,12 +36,7 @@ func (m *member) Die(effect death.Effect) {
 }
 
 // Thaw implements broker.Member (SIGCONT).
-func (m *member) Thaw() {
-	m.mu.Lock()
-	m.frozen = false
-	m.mu.Unlock()
-	m.dialer.Thaw()
-}
+func (m *member) Thaw() { m.dialer.Thaw() }
 
 // Release implements broker.Member: closes the streaming and NATS
 // connections once. After a dropped connection it only stops the client's
@@ -57,9 +48,8 @@ func (m *member) Release() {
 		return
 	}
 	m.closed = true
-	frozen := m.frozen
 	m.mu.Unlock()
-	if frozen {
+	if m.dialer.Frozen() {
 		// A frozen socket would block the goodbye: close it first.
 		m.dialer.Close()
 	}
