@@ -92,16 +92,7 @@ faults: [{at: 600ms, member: g-1, death: %s}]
 			if d.Kind != c.recorded {
 				t.Fatalf("recorded death %q, want %q", d.Kind, c.recorded)
 			}
-			if d.Removed < 0 {
-				t.Fatal("the server still listed g-1 at the end")
-			}
-			w := *d.Predicted
-			if err := simtest.Within("zombie window", ns(d.Removed-d.T), w.Min-sample, w.Max+sample+schedMargin); err != nil {
-				t.Error(err)
-			}
-			if listed := ns(d.Removed - d.T); c.zombie != (listed > 300*time.Millisecond) {
-				t.Errorf("listed %v after the death: zombie = %v, want %v", listed, !c.zombie, c.zombie)
-			}
+			checkZombie(t, d, sample, c.zombie)
 			if a.Summary.Lost != 0 || a.Summary.Reason != history.ReasonDone || a.Summary.Processed != 30 {
 				t.Errorf("processed %d, lost %d, reason %s: want 30, 0, done", a.Summary.Processed, a.Summary.Lost, a.Summary.Reason)
 			}

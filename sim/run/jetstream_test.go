@@ -60,7 +60,7 @@ func TestJetStreamHandOff(t *testing.T) {
 			if d.Kind != c.recorded || d.Removed < 0 {
 				t.Fatalf("death %s removed at %d: want %s, removed", d.Kind, d.Removed, c.recorded)
 			}
-			if listed := ns(d.Removed - d.T); listed > 300*time.Millisecond {
+			if listed := ns(d.Removed - d.T); listed > zombieThreshold {
 				t.Errorf("listed %v after the death: JetStream notices a closed connection at once", listed)
 			}
 			if len(d.Held) == 0 {

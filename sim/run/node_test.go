@@ -6,7 +6,6 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stansim/stansim/sim/history"
 	"github.com/stansim/stansim/sim/scenario"
@@ -43,16 +42,7 @@ func TestNodeListener(t *testing.T) {
 				t.Fatalf("%d deaths, want node-1 and stango-1", len(a.Deaths))
 			}
 			for _, d := range a.Deaths {
-				if d.Removed < 0 || d.Predicted == nil {
-					t.Fatalf("%s: removed %d, predicted %v", d.Member, d.Removed, d.Predicted)
-				}
-				listed, w := ns(d.Removed-d.T), *d.Predicted
-				if err := simtest.Within(d.Member+"'s zombie window", listed, w.Min-sample, w.Max+sample+schedMargin); err != nil {
-					t.Error(err)
-				}
-				if got := listed > 300*time.Millisecond; got != want {
-					t.Errorf("%s listed %v after its %s: zombie = %v, want %v", d.Member, listed, d.Kind, got, want)
-				}
+				checkZombie(t, d, sample, want)
 			}
 		})
 	}

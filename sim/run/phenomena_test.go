@@ -61,6 +61,27 @@ func onlyDeath(t *testing.T, a *analyze.Analysis) *analyze.Death {
 	return a.Deaths[0]
 }
 
+// zombieThreshold is how long a member must stay listed after its death to
+// count as a zombie subscription (a Close() is dropped well within it).
+const zombieThreshold = 300 * time.Millisecond
+
+// checkZombie asserts that the server dropped d's member within the window
+// its kind predicts (one sample and the scheduling margin of slack), and
+// that it was a zombie, listed past zombieThreshold, exactly when zombie.
+func checkZombie(t *testing.T, d *analyze.Death, sample time.Duration, zombie bool) {
+	t.Helper()
+	if d.Removed < 0 || d.Predicted == nil {
+		t.Fatalf("%s: removed %d, predicted %v: want it dropped, with a prediction", d.Member, d.Removed, d.Predicted)
+	}
+	listed, w := ns(d.Removed-d.T), *d.Predicted
+	if err := simtest.Within(d.Member+"'s zombie window", listed, w.Min-sample, w.Max+sample+schedMargin); err != nil {
+		t.Error(err)
+	}
+	if got := listed > zombieThreshold; got != zombie {
+		t.Errorf("%s listed %v after its %s: zombie = %v, want %v", d.Member, listed, d.Kind, got, zombie)
+	}
+}
+
 // A member that calls Close(): the server drops it at once and hands its
 // unacknowledged messages to the other member about 100 ms later.
 func TestGracefulHandsOffAtOnce(t *testing.T) {
