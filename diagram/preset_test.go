@@ -193,32 +193,44 @@ func TestPresetForcedVsHang(t *testing.T) {
 
 func secs(d time.Duration) string { return trimSeconds(d.Seconds()) }
 
-// Members as child processes, real SIGTERM: with the handler that calls
-// Close(), the server drops the member at once; without it, the member is
-// listed until heartbeats fail, as after SIGKILL, and the captions say so.
+// The lesson's listener before and after its fix, with real SIGTERM: as
+// stansim's own member processes, and as the lesson's own Node program.
+// With the handler that calls Close(), the server drops the member at
+// once; without it, the member is listed until heartbeats fail, as after
+// SIGKILL, and the caption says so.
 func TestPresetSigtermHandler(t *testing.T) {
-	t.Parallel()
-	res := makePreset(t, "sigterm-handler", 1)
-	if len(res.Panels) != 2 {
-		t.Fatalf("%d panels", len(res.Panels))
-	}
-	kinds := []death.Kind{death.Graceful, death.UnhandledTerm}
-	for i, pn := range res.Panels {
-		a := pn.Analysis
-		if len(a.Deaths) != 1 || a.Deaths[0].Kind != kinds[i] {
-			t.Fatalf("%s: deaths %+v, want one %s", pn.Name, a.Deaths, kinds[i])
-		}
-		if d := a.Deaths[0]; d.Removed < 0 || !d.Inside(a.Sample+int64(schedMargin)) {
-			t.Errorf("%s: listed %v, predicted %+v", pn.Name, ns(d.Listed()), d.Predicted)
-		}
-	}
-	fixed, before := res.Panels[0].Analysis.Deaths[0], res.Panels[1].Analysis.Deaths[0]
-	if before.Listed() <= fixed.Listed() {
-		t.Errorf("without the handler listed %v, with it %v: want longer without", ns(before.Listed()), ns(fixed.Listed()))
-	}
-	left, right, _ := strings.Cut(res.Caption, "Right: ")
-	if !strings.Contains(left, "orders-2 called Close()") || !strings.Contains(right, "was ended by SIGTERM (no handler) at "+fmtSeconds(before.T)+" without Close()") {
-		t.Errorf("caption does not tell the two deaths apart:\n%s", res.Caption)
+	for _, preset := range []string{"sigterm-handler", "node-sigterm-handler"} {
+		t.Run(preset, func(t *testing.T) {
+			if preset == "node-sigterm-handler" {
+				simtest.NeedNode(t, "..")
+			}
+			t.Parallel()
+			res := makePreset(t, preset, 1)
+			if len(res.Panels) != 2 {
+				t.Fatalf("%d panels", len(res.Panels))
+			}
+			kinds := []death.Kind{death.Graceful, death.UnhandledTerm}
+			for i, pn := range res.Panels {
+				a := pn.Analysis
+				if len(a.Deaths) != 1 || a.Deaths[0].Kind != kinds[i] {
+					t.Fatalf("%s: deaths %+v, want one %s", pn.Name, a.Deaths, kinds[i])
+				}
+				if d := a.Deaths[0]; d.Removed < 0 || !d.Inside(a.Sample+int64(schedMargin)) {
+					t.Errorf("%s: listed %v, predicted %+v", pn.Name, ns(d.Listed()), d.Predicted)
+				}
+				if a.Summary.ProgramProblems != 0 {
+					t.Errorf("%s: program problems %+v", pn.Name, a.Problems)
+				}
+			}
+			fixed, before := res.Panels[0].Analysis.Deaths[0], res.Panels[1].Analysis.Deaths[0]
+			if before.Listed() <= fixed.Listed() {
+				t.Errorf("without the handler listed %v, with it %v: want longer without", ns(before.Listed()), ns(fixed.Listed()))
+			}
+			left, right, _ := strings.Cut(res.Caption, "Right: ")
+			if !strings.Contains(left, "orders-2 called Close()") || !strings.Contains(right, "was ended by SIGTERM (no handler) at "+fmtSeconds(before.T)+" without Close()") {
+				t.Errorf("caption does not tell the two deaths apart:\n%s", res.Caption)
+			}
+		})
 	}
 }
 
@@ -334,34 +346,6 @@ func TestMakeInterrupted(t *testing.T) {
 	}
 }
 
-// The lesson's own Node program as the members, real SIGTERM: with its
-// handlers (stan.close()) the server drops orders-2 at once; without them
-// it keeps listing it until heartbeats fail, and the caption says so.
-func TestPresetNodeSigtermHandler(t *testing.T) {
-	simtest.NeedNode(t, "..")
-	t.Parallel()
-	res := makePreset(t, "node-sigterm-handler", 1)
-	kinds := []death.Kind{death.Graceful, death.UnhandledTerm}
-	for i, pn := range res.Panels {
-		a := pn.Analysis
-		if len(a.Deaths) != 1 || a.Deaths[0].Kind != kinds[i] {
-			t.Fatalf("%s: deaths %+v, want one %s", pn.Name, a.Deaths, kinds[i])
-		}
-		if d := a.Deaths[0]; d.Removed < 0 || !d.Inside(a.Sample+int64(schedMargin)) {
-			t.Errorf("%s: listed %v, predicted %+v", pn.Name, ns(d.Listed()), d.Predicted)
-		}
-		if a.Summary.ProgramProblems != 0 {
-			t.Errorf("%s: program problems %+v", pn.Name, a.Problems)
-		}
-	}
-	fixed, before := res.Panels[0].Analysis.Deaths[0], res.Panels[1].Analysis.Deaths[0]
-	if before.Listed() <= fixed.Listed() {
-		t.Errorf("without the handlers listed %v, with them %v: want longer without", ns(before.Listed()), ns(fixed.Listed()))
-	}
-	if !strings.Contains(res.Caption, "was ended by SIGTERM (no handler) at "+fmtSeconds(before.T)+" without Close()") {
-		t.Errorf("caption does not say the program before its fix lost no Close():\n%s", res.Caption)
-	}
-}
 
 // The same forced kill on both brokers: NATS Streaming keeps the member
 // until heartbeats fail and hands its message over at the removal;
