@@ -346,7 +346,6 @@ func TestMakeInterrupted(t *testing.T) {
 	}
 }
 
-
 // The same forced kill on both brokers: NATS Streaming keeps the member
 // until heartbeats fail and hands its message over at the removal;
 // JetStream drops it at once, yet the message waits AckWait from its
