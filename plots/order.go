@@ -30,7 +30,19 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	if dense {
 		inOrder.Radius, late.Radius, redo.Radius = 0.6, 2, 3.2
 	}
+	nLate, nRedo := 0, 0
+	for _, q := range pts {
+		if q.late {
+			nLate++
+		}
+		if q.redelivered {
+			nRedo++
+		}
+	}
+	// Presized: a dense run has a point per message in each panel.
+	inOrder.XYs, late.XYs, redo.XYs = make([][2]float64, 0, len(pts)-nLate), make([][2]float64, 0, nLate), make([][2]float64, 0, nRedo)
 	dInOrder, dLate, dRedo := inOrder, late, redo
+	dInOrder.XYs, dLate.XYs, dRedo.XYs = make([][2]float64, 0, len(pts)-nLate), make([][2]float64, 0, nLate), make([][2]float64, 0, nRedo)
 	lo, hi := 0.0, 0.0
 	for _, q := range pts {
 		xy := [2]float64{q.x, q.rank}
@@ -54,7 +66,7 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	top.Add(diagLine)
 	links := inversionLinks(a, pts)
 	top.Add(links)
-	top.Add(Scatter{Classes: []PointClass{inOrder, late, redo}})
+	top.Add(Scatter{Classes: []PointClass{inOrder, late, redo}, Cache: &RasterCache{}})
 	skips := orderSkips(a, pts)
 	top.Add(skips.top)
 	top.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: 0, YMax: n*1.03 + 1})
@@ -80,7 +92,7 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	zero, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: n + 1, Y: 0}})
 	zero.LineStyle = draw.LineStyle{Color: ColorInkLight, Width: 0.8, Dashes: []vg.Length{4, 3}}
 	bottom.Add(zero)
-	bottom.Add(Scatter{Classes: []PointClass{dInOrder, dLate, dRedo}})
+	bottom.Add(Scatter{Classes: []PointClass{dInOrder, dLate, dRedo}, Cache: &RasterCache{}})
 	bottom.Add(skips.bottom)
 	for _, mk := range skips.bottom {
 		lo, hi = min(lo, mk.Y), max(hi, mk.Y)
@@ -168,45 +180,37 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 	bySeq := a.BySeq()
 	groups := groupsOf(a)
 	out := make([]orderPoint, 0, len(bySeq)*len(groups)) // presized: a large run has a point per message
+	var order []int32
 	for _, g := range groups {
-		type entry struct {
-			m    *analyze.Message
-			t    int64
-			idx  int
-			red  bool
-			late bool
-		}
-		es := make([]entry, 0, len(bySeq))
-		for i, m := range bySeq {
+		pts := out[len(out):]
+		for _, m := range bySeq {
 			if m.Seq == 0 {
 				continue
 			}
 			for _, d := range m.Dones {
 				if d.Group == g {
 					red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
-					es = append(es, entry{m: m, t: d.T, idx: i, red: red, late: d.Late})
+					pts = append(pts, orderPoint{m: m, group: g, t: d.T, x: float64(len(pts) + 1), late: d.Late, redelivered: red})
 					break
 				}
 			}
 		}
-		ranks := make([]float64, len(es))
-		order := make([]int, len(es))
-		for i := range order {
-			order[i] = i
+		order = order[:0]
+		for i := range pts {
+			order = append(order, int32(i))
 		}
-		// (t, idx) is a total order (idx is unique): no stable sort needed.
-		slices.SortFunc(order, func(i, j int) int {
-			if c := cmp.Compare(es[i].t, es[j].t); c != 0 {
+		// (t, x) is a total order (x is unique in a group): no stable sort
+		// needed.
+		slices.SortFunc(order, func(i, j int32) int {
+			if c := cmp.Compare(pts[i].t, pts[j].t); c != 0 {
 				return c
 			}
-			return cmp.Compare(es[i].idx, es[j].idx)
+			return cmp.Compare(pts[i].x, pts[j].x)
 		})
 		for r, i := range order {
-			ranks[i] = float64(r + 1)
+			pts[i].rank = float64(r + 1)
 		}
-		for i, e := range es {
-			out = append(out, orderPoint{m: e.m, group: g, t: e.t, x: float64(i + 1), rank: ranks[i], late: e.late, redelivered: e.red})
-		}
+		out = out[:len(out)+len(pts)]
 	}
 	return out
 }
@@ -245,17 +249,21 @@ func inversionLinks(a *analyze.Analysis, pts []orderPoint) Segments {
 	if len(a.Inversions) == 0 || len(a.Inversions) > 300 {
 		return nil
 	}
-	at := make(map[*analyze.Message][2]float64, len(pts))
+	// Only the listed messages' points: at most 600 of them.
+	at := make(map[*analyze.Message][2]float64, 2*len(a.Inversions))
+	for _, iv := range a.Inversions {
+		at[iv.Late], at[iv.Early] = [2]float64{}, [2]float64{}
+	}
+	placed := make(map[*analyze.Message]bool, len(at))
 	for _, q := range pts {
-		if _, ok := at[q.m]; !ok {
-			at[q.m] = [2]float64{q.x, q.rank}
+		if _, want := at[q.m]; want && !placed[q.m] {
+			at[q.m], placed[q.m] = [2]float64{q.x, q.rank}, true
 		}
 	}
 	var ss Segments
 	for _, iv := range a.Inversions {
-		p0, ok0 := at[iv.Late]
-		p1, ok1 := at[iv.Early]
-		if ok0 && ok1 {
+		p0, p1 := at[iv.Late], at[iv.Early]
+		if placed[iv.Late] && placed[iv.Early] {
 			ss = append(ss, Segment{From: p0, To: p1, Style: linkStyle})
 		}
 	}

@@ -3,6 +3,7 @@ package plots
 import (
 	"image"
 	"image/color"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -29,7 +30,33 @@ type PointClass struct {
 // than DenseThreshold points in all, as one raster image placed with
 // DrawImage: a million points cost one small PNG instead of a million
 // SVG elements.
-type Scatter struct{ Classes []PointClass }
+type Scatter struct {
+	Classes []PointClass
+	// Cache, when set, keeps the last raster: a figure written as SVG and
+	// then PNG draws the same image twice (same box, same transforms).
+	Cache *RasterCache
+}
+
+// RasterCache holds a Scatter's last raster and what it was drawn for.
+type RasterCache struct {
+	mu  sync.Mutex
+	key [6]float64 // pixel size, and where (xmin, ymin), (xmax, ymax) land
+	img *image.NRGBA
+}
+
+// get returns the raster for key, drawing it with paint when the cache
+// (if any) holds another.
+func (rc *RasterCache) get(key [6]float64, paint func() *image.NRGBA) *image.NRGBA {
+	if rc == nil {
+		return paint()
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.img == nil || rc.key != key {
+		rc.img, rc.key = paint(), key
+	}
+	return rc.img
+}
 
 // Len is the number of points.
 func (s Scatter) Len() int {
@@ -83,6 +110,17 @@ func (s Scatter) Plot(c draw.Canvas, p *plot.Plot) {
 	if w <= 0 || h <= 0 {
 		return
 	}
+	xmin, xmax, ymin, ymax := s.DataRange()
+	key := [6]float64{float64(w), float64(h), float64(trX(xmin) - c.Min.X), float64(trY(ymin) - c.Min.Y), float64(trX(xmax) - c.Min.X), float64(trY(ymax) - c.Min.Y)}
+	img := s.Cache.get(key, func() *image.NRGBA { return s.raster(c, trX, trY, w, h) })
+	if isPDF(c) {
+		img = flipped(img) // vgpdf places images upside down
+	}
+	c.DrawImage(c.Rectangle, img)
+}
+
+// raster draws the classes into a w×h image.
+func (s Scatter) raster(c draw.Canvas, trX, trY func(float64) vg.Length, w, h int) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for _, cl := range s.Classes {
 		r := max(float64(cl.Radius)*rasterScale, 0.8)
@@ -112,10 +150,7 @@ func (s Scatter) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 		}
 	}
-	if isPDF(c) {
-		flipY(img) // vgpdf places images upside down
-	}
-	c.DrawImage(c.Rectangle, img)
+	return img
 }
 
 // discMask is a (2k+1)² boolean disc of radius r pixels, hollow inside
@@ -133,7 +168,10 @@ func discMask(r, inner float64) [][]bool {
 	return m
 }
 
-func flipY(img *image.NRGBA) {
+// flipped returns a copy of img upside down.
+func flipped(src *image.NRGBA) *image.NRGBA {
+	img := image.NewNRGBA(src.Rect)
+	copy(img.Pix, src.Pix)
 	h := img.Bounds().Dy()
 	for y := 0; y < h/2; y++ {
 		a := img.Pix[y*img.Stride : (y+1)*img.Stride]
@@ -142,4 +180,5 @@ func flipY(img *image.NRGBA) {
 			a[i], b[i] = b[i], a[i]
 		}
 	}
+	return img
 }

@@ -55,7 +55,7 @@ func TestOrderSkipPlaces(t *testing.T) {
 	if len(sk.top) != 1 || len(sk.bottom) != 1 || sk.missing != 0 {
 		t.Fatalf("marks %v / %v, missing %d: want one shared mark", sk.top, sk.bottom, sk.missing)
 	}
-	m := a.ByID["tickets-7"]
+	m := a.ByID("tickets-7")
 	for _, q := range pts {
 		if q.m == m && q.group == "checked" {
 			if got := sk.top[0]; got.X != q.x || got.Y != 5.5 || sk.bottom[0].Y != 5.5-q.x {

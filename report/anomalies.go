@@ -36,7 +36,7 @@ func (x *explainer) outOfOrder() Section {
 		lateDone, earlyDone := m.FirstDoneIn(k.group), first.Early.FirstDoneIn(k.group)
 		upto := -1
 		if lateDone != nil {
-			upto = lateDone.Delivery
+			upto = int(lateDone.Delivery)
 		}
 		st := x.travel(m, k.group, upto)
 		cause := st.cause
@@ -120,7 +120,7 @@ func (x *explainer) duplicates() Section {
 		upto := -1
 		var ackErr *analyze.Done
 		for _, d := range dones {
-			upto = max(upto, d.Delivery)
+			upto = max(upto, int(d.Delivery))
 			if d.AckErr != "" && ackErr == nil {
 				ackErr = d
 			}

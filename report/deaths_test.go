@@ -241,7 +241,7 @@ func checkHandOffs(t *testing.T, e Explanations, a *analyze.Analysis) {
 	t.Helper()
 	want := map[string]string{"pub-2": analyze.CauseAckWait, "pub-3": analyze.CauseRemoval, "pub-5": analyze.CauseRemoval}
 	for id, cause := range want {
-		m := a.ByID[id]
+		m := a.ByID(id)
 		var dl *analyze.Delivery
 		for k := range m.Deliveries {
 			if m.Deliveries[k].After != nil {

@@ -10,7 +10,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/stansim/stansim/plots"
 	"github.com/stansim/stansim/sim/analyze"
 	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
@@ -116,9 +115,7 @@ func newPage(dir string, a *analyze.Analysis) *page {
 	p.Programs = programProblems(a)
 	p.Predicted = Checks(a)
 	p.Expectations = expectations(s)
-	for _, info := range plots.Registry {
-		p.Charts = append(p.Charts, readChart(dir, info))
-	}
+	p.Charts = readCharts(dir)
 	p.Run = runInfo(a)
 	p.Files = files(dir)
 	return p

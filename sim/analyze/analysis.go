@@ -13,12 +13,11 @@ type Analysis struct {
 	Log      *history.Log
 	Settings Settings
 	Summary  Summary
-	Messages []*Message // in publish order
-	ByID     map[string]*Message
-	Members  []*Member // in order of first appearance
-	Deaths   []*Death  // in time order
-	Views    []View    // server_view samples in time order
-	Exits    []Exit    // member processes' ends, in time order
+	Messages []*Message // in publish order (ByID finds one by its id)
+	Members  []*Member  // in order of first appearance
+	Deaths   []*Death   // in time order
+	Views    []View     // server_view samples in time order
+	Exits    []Exit     // member processes' ends, in time order
 	// Problems are what member programs did wrong (programs.go).
 	Problems []Problem
 	// Inversions lists out-of-order pairs (capped at MaxPairs; the full
@@ -29,6 +28,7 @@ type Analysis struct {
 	// Sample is the monitoring sample interval (ns), 0 when unknown.
 	Sample int64
 
+	index     msgIndex
 	readersOf map[string][]string // channel -> groups, built on first use
 	// groups and publishers are Groups and Publishers, worked out once the
 	// events are in (nil for an Analysis not made by Analyze: then every
@@ -61,7 +61,6 @@ type Delivery struct {
 	Member       string
 	Group        string
 	Seq          uint64
-	Redelivered  bool
 	Redeliveries int
 	// Cause says why a redelivered copy came: CauseClose, CauseRemoval or
 	// CauseAckWait; empty for a first delivery and for an unflagged copy.
@@ -71,10 +70,11 @@ type Delivery struct {
 	// holder was alive (then only AckWait explains a redelivery).
 	After *Death
 	// Done is the index in Message.Dones this delivery finished, or -1.
-	Done int
+	Done int32
 	// Skip is the index in Message.Skips this delivery ended in (a
 	// version-check member did not apply it), or -1.
-	Skip int
+	Skip        int32
+	Redelivered bool
 	// Thawed marks the copy a hung member got while frozen and read only
 	// when it resumed: the send the history could not show (Unseen), not a
 	// second one.
@@ -109,14 +109,14 @@ type Done struct {
 	Group        string
 	Redeliveries int
 	AckErr       string
-	// Delivery is the index in Message.Deliveries this done finished, or -1.
-	Delivery int
-	// Late marks the message's first done in its group when a higher
-	// version of its key was done before it there (it is out of order).
-	Late bool
 	// Line is the done's place in the history (sorted by t, stably): the
 	// tie-breaker between dones at one instant.
 	Line int
+	// Delivery is the index in Message.Deliveries this done finished, or -1.
+	Delivery int32
+	// Late marks the message's first done in its group when a higher
+	// version of its key was done before it there (it is out of order).
+	Late bool
 }
 
 // Send is a send of a message to a member that was dead but still listed

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"fmt"
-	"hash/maphash"
 	"os"
 	"path/filepath"
 
@@ -26,6 +25,9 @@ func ReadFile(path string) (*Analysis, error) {
 	b := newBuilder()
 	if fi, err := os.Stat(path); err == nil {
 		b.expect(fi.Size())
+		if fi.Size() >= aheadFrom {
+			defer b.makeAhead()()
+		}
 	}
 	l, err := history.Stream(path, b.add)
 	if err != nil {
@@ -45,63 +47,54 @@ type builder struct {
 	a           *Analysis
 	memberGroup map[string]string
 	line        int // the event's place in the history, sorted by t
-	// Messages and their first delivery and done come from slabs: one
-	// allocation for many, as nearly every message has one of each.
-	msgs  []Message
-	dels  []Delivery
-	dones []Done
-	// recent holds the messages looked up or made last, by a hash of
-	// their id: a message's lines come close together, and this small
-	// table is in cache where ByID, large, is not.
-	recent [1 << 13]*Message
-	seed   maphash.Seed
+	// Messages and their first delivery and done come from slabs
+	// (slab.go).
+	msgs  slabs[Message]
+	dels  slabs[Delivery]
+	dones slabs[Done]
 }
 
-// slab is how many records a slab holds.
-const slab = 1024
-
 func newBuilder() *builder {
-	return &builder{a: &Analysis{ByID: map[string]*Message{}}, memberGroup: map[string]string{}, seed: maphash.MakeSeed()}
+	return &builder{a: &Analysis{}, memberGroup: map[string]string{}}
 }
 
 // bytesPerMessage is about what a message takes in a history: its
 // publish, publish_ack, deliver and done lines.
 const bytesPerMessage = 420
 
-// expect sizes the message index for a history file of size bytes, so
-// that it does not grow (and rehash) as the messages come.
+// expect sizes the message list for a history file of size bytes, so
+// that it does not grow as the messages come.
 func (b *builder) expect(size int64) {
-	n := int(min(size/bytesPerMessage, 1<<24))
-	b.a.ByID = make(map[string]*Message, n)
-	b.a.Messages = make([]*Message, 0, n)
+	b.a.Messages = make([]*Message, 0, int(min(size/bytesPerMessage, 1<<24)))
 }
 
-// lookup returns the message with id, or nil: ByID, through recent.
-func (b *builder) lookup(id string) *Message {
-	slot := &b.recent[maphash.String(b.seed, id)&(uint64(len(b.recent))-1)]
-	if m := *slot; m != nil && m.ID == id {
-		return m
+// aheadFrom is the history size from which ReadFile makes its slabs
+// ahead (slab.go): below it, a helper goroutine is not worth starting.
+// Tests change it.
+var aheadFrom int64 = 8 << 20
+
+// makeAhead starts making the builder's slabs ahead; the function it
+// returns stops that.
+func (b *builder) makeAhead() (stop func()) {
+	b.msgs.start(4)
+	b.dels.start(4)
+	b.dones.start(4)
+	return func() {
+		b.msgs.close()
+		b.dels.close()
+		b.dones.close()
 	}
-	m := b.a.ByID[id]
-	if m != nil {
-		*slot = m
-	}
-	return m
 }
 
-// insert adds m to ByID (and recent).
-func (b *builder) insert(m *Message) {
-	b.a.ByID[m.ID] = m
-	b.recent[maphash.String(b.seed, m.ID)&(uint64(len(b.recent))-1)] = m
-}
+// lookup returns the message with id, or nil.
+func (b *builder) lookup(id string) *Message { return b.a.index.get(id) }
+
+// insert adds m to the index.
+func (b *builder) insert(m *Message) { b.a.index.put(m) }
 
 // newMessage returns a message from the slab, set to m.
 func (b *builder) newMessage(m Message) *Message {
-	if len(b.msgs) == 0 {
-		b.msgs = make([]Message, slab)
-	}
-	p := &b.msgs[0]
-	b.msgs = b.msgs[1:]
+	p := &b.msgs.one()[:1][0]
 	*p = m
 	return p
 }
@@ -120,10 +113,7 @@ func (b *builder) message(e *history.Event) *Message {
 // addDelivery appends d to m's deliveries; the first goes into a slab.
 func (b *builder) addDelivery(m *Message, d Delivery) {
 	if m.Deliveries == nil {
-		if len(b.dels) == 0 {
-			b.dels = make([]Delivery, slab)
-		}
-		m.Deliveries, b.dels = b.dels[:0:1], b.dels[1:]
+		m.Deliveries = b.dels.one()
 	}
 	m.Deliveries = append(m.Deliveries, d)
 }
@@ -131,10 +121,7 @@ func (b *builder) addDelivery(m *Message, d Delivery) {
 // addDone appends d to m's dones; the first goes into a slab.
 func (b *builder) addDone(m *Message, d Done) {
 	if m.Dones == nil {
-		if len(b.dones) == 0 {
-			b.dones = make([]Done, slab)
-		}
-		m.Dones, b.dones = b.dones[:0:1], b.dones[1:]
+		m.Dones = b.dones.one()
 	}
 	m.Dones = append(m.Dones, d)
 }
@@ -222,7 +209,7 @@ func (b *builder) done(e *history.Event, line int) {
 	}
 	d := Done{T: e.T, Member: e.Member, Group: g, Redeliveries: e.RedeliveryCount(), AckErr: e.AckErr, Delivery: -1, Line: line}
 	if k := finishes(m, e); k >= 0 {
-		d.Delivery, m.Deliveries[k].Done = k, len(m.Dones)
+		d.Delivery, m.Deliveries[k].Done = int32(k), int32(len(m.Dones))
 	}
 	if e.AckErr != "" {
 		a.Summary.AckErrors++
@@ -240,7 +227,7 @@ func (b *builder) skip(e *history.Event) {
 		sk.Group = b.memberGroup[e.Member]
 	}
 	if k := finishes(m, e); k >= 0 {
-		sk.Delivery, m.Deliveries[k].Skip = k, len(m.Skips)
+		sk.Delivery, m.Deliveries[k].Skip = k, int32(len(m.Skips))
 	}
 	m.Skips = append(m.Skips, sk)
 }

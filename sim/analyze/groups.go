@@ -137,7 +137,7 @@ func (a *Analysis) summarise() {
 		s.Skips += gs.Skips
 		s.FinalState.add(gs.FinalState)
 	}
-	var e2e, redeliv []float64
+	e2e, redeliv := make([]float64, 0, len(a.Messages)), []float64(nil)
 	for _, m := range a.Messages {
 		if m.AckErr != "" {
 			s.PublishErrors++
@@ -157,8 +157,8 @@ func (a *Analysis) summarise() {
 			redeliv = append(redeliv, Ms(m.Deliveries[first.Delivery].T-m.PublishT))
 		}
 	}
-	s.EndToEndMs = NewQuantiles(e2e)
-	s.RedeliveryDelayMs = NewQuantiles(redeliv)
+	s.EndToEndMs = quantilesOf(e2e)
+	s.RedeliveryDelayMs = quantilesOf(redeliv)
 	s.ZombieWindows = []ZombieWindow{}
 	for _, d := range a.Deaths {
 		z := ZombieWindow{Member: d.Member, Death: string(d.Kind), AtMs: Ms(d.T)}
@@ -175,7 +175,7 @@ func (a *Analysis) summarise() {
 // groupSummary computes one group's figures (all but out_of_order).
 func (a *Analysis) groupSummary(g string) *GroupSummary {
 	gs := &GroupSummary{Channel: a.channelOf(g)}
-	var e2e, redeliv []float64
+	e2e, redeliv := make([]float64, 0, len(a.Messages)), []float64(nil)
 	for _, m := range a.Messages {
 		for _, d := range m.Deliveries {
 			if d.Group == g {
@@ -208,7 +208,7 @@ func (a *Analysis) groupSummary(g string) *GroupSummary {
 			redeliv = append(redeliv, Ms(m.Deliveries[first.Delivery].T-m.PublishT))
 		}
 	}
-	gs.EndToEndMs = NewQuantiles(e2e)
-	gs.RedeliveryDelayMs = NewQuantiles(redeliv)
+	gs.EndToEndMs = quantilesOf(e2e)
+	gs.RedeliveryDelayMs = quantilesOf(redeliv)
 	return gs
 }

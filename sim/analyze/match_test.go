@@ -54,10 +54,10 @@ func TestDoneMatching(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := analyzeText(t, append([]string{pub}, tc.lines...)...)
-			m := a.ByID["p-1"]
+			m := a.ByID("p-1")
 			var got []int
 			for _, d := range m.Dones {
-				got = append(got, d.Delivery)
+				got = append(got, int(d.Delivery))
 			}
 			if len(got) != len(tc.want) {
 				t.Fatalf("dones matched %v, want %v", got, tc.want)
@@ -80,7 +80,7 @@ func TestUnpublishedIDs(t *testing.T) {
 		`{"t":4,"ev":"done","id":"x-1","key":"x-k1","ver":1,"member":"g-1","group":"g","redeliveries":1}`,
 	)
 	s := a.Summary
-	if s.Delivered != 1 || s.Redelivered != 1 || s.Published != 0 || s.Processed != 0 || len(a.Messages) != 0 || a.ByID["x-1"] == nil {
+	if s.Delivered != 1 || s.Redelivered != 1 || s.Published != 0 || s.Processed != 0 || len(a.Messages) != 0 || a.ByID("x-1") == nil {
 		t.Errorf("summary %+v, %d messages", s, len(a.Messages))
 	}
 }

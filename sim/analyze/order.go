@@ -3,7 +3,6 @@ package analyze
 import (
 	"cmp"
 	"slices"
-	"sort"
 )
 
 // Inversion is one out-of-order pair within a group and key: Early was done
@@ -14,40 +13,25 @@ type Inversion struct {
 	EarlyT, LateT int64 // the first done of each, in that group
 }
 
+// doneEntry is one first done in a (group, key) list: pointer-free, so
+// that sorting a million of them moves no pointers.
 type doneEntry struct {
 	t    int64
-	idx  int // publish order, the tie breaker
-	m    *Message
-	done int // index in m.Dones
+	idx  int32 // the message's place in publish order, the tie breaker
+	done int32 // index in its Dones
 }
 
 // outOfOrder counts inversions over the first done of each id, per group and
 // key: the totals, each group's figures, and the pairs (capped). It marks
 // every first done that came after a higher version as Late.
 func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion) {
-	type gk struct{ g, k string }
-	lists := map[gk][]doneEntry{}
-	var order []gk
-	for i, m := range msgs {
-		if !m.Acked {
-			continue
-		}
-		for di, d := range m.Dones {
-			if !firstInGroup(m.Dones, di) {
-				continue
-			}
-			k := gk{d.Group, m.Key}
-			if _, ok := lists[k]; !ok {
-				order = append(order, k)
-			}
-			lists[k] = append(lists[k], doneEntry{t: d.T, idx: i, m: m, done: di})
-		}
-	}
+	keys, lists := doneLists(msgs)
 	var res OutOfOrder
 	perGroup := map[string]OutOfOrder{}
 	var pairs []Inversion
-	for _, k := range order {
-		l := lists[k]
+	var sc orderScratch
+	for ki, k := range keys {
+		l := lists[ki]
 		// (t, idx) is a total order: a message is once in its list.
 		slices.SortFunc(l, func(x, y doneEntry) int {
 			if c := cmp.Compare(x.t, y.t); c != 0 {
@@ -55,23 +39,21 @@ func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion
 			}
 			return cmp.Compare(x.idx, y.idx)
 		})
-		vers := make([]int, len(l))
-		for i, e := range l {
-			vers[i] = e.m.Ver
-		}
-		before := greaterBefore(vers)
+		vers := sc.versions(msgs, l)
+		ranks := sc.rank(vers)
+		before := sc.greaterBefore(ranks)
 		n := 0
 		for j, c := range before {
 			n += c
 			if c > 0 {
-				l[j].m.Dones[l[j].done].Late = true
+				msgs[l[j].idx].Dones[l[j].done].Late = true
 			}
 			// List the pairs ending at j while under the cap: scan back for
 			// the c earlier entries with a higher version.
 			for i := j - 1; c > 0 && i >= 0 && len(pairs) < MaxPairs; i-- {
 				if vers[i] > vers[j] {
 					c--
-					pairs = append(pairs, Inversion{Group: k.g, Key: k.k, Early: l[i].m, Late: l[j].m, EarlyT: l[i].t, LateT: l[j].t})
+					pairs = append(pairs, Inversion{Group: k.g, Key: k.k, Early: msgs[l[i].idx], Late: msgs[l[j].idx], EarlyT: l[i].t, LateT: l[j].t})
 				}
 			}
 		}
@@ -82,12 +64,133 @@ func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion
 			g.Inversions += n
 			g.KeysAffected++
 		}
-		disp := maxDisplacement(vers)
+		disp := maxDisplacement(ranks)
 		res.MaxDisplacement = max(res.MaxDisplacement, disp)
 		g.MaxDisplacement = max(g.MaxDisplacement, disp)
 		perGroup[k.g] = g
 	}
 	return res, perGroup, pairs
+}
+
+// groupKey is a (group, key) pair whose first dones are compared.
+type groupKey struct{ g, k string }
+
+// doneLists gathers the first done of each acked message per group into
+// one list per (group, key), keys in order of first appearance. The lists
+// share one array, filled in two passes (count, then place), so that no
+// list grows by appending.
+func doneLists(msgs []*Message) ([]groupKey, [][]doneEntry) {
+	ids := map[groupKey]int{}
+	var keys []groupKey
+	var counts []int
+	keyOf := func(m *Message, d *Done) int {
+		k := groupKey{d.Group, m.Key}
+		id, ok := ids[k]
+		if !ok {
+			id = len(keys)
+			ids[k] = id
+			keys = append(keys, k)
+			counts = append(counts, 0)
+		}
+		return id
+	}
+	// The first pass also remembers each entry's key, in visiting order.
+	keyIDs := make([]int32, 0, len(msgs))
+	for _, m := range msgs {
+		if !m.Acked {
+			continue
+		}
+		for di := range m.Dones {
+			if firstInGroup(m.Dones, di) {
+				id := keyOf(m, &m.Dones[di])
+				counts[id]++
+				keyIDs = append(keyIDs, int32(id))
+			}
+		}
+	}
+	all := make([]doneEntry, len(keyIDs))
+	lists := make([][]doneEntry, len(keys))
+	off := 0
+	for id, c := range counts {
+		lists[id] = all[off : off : off+c]
+		off += c
+	}
+	next := 0
+	for i, m := range msgs {
+		if !m.Acked {
+			continue
+		}
+		for di, d := range m.Dones {
+			if firstInGroup(m.Dones, di) {
+				id := keyIDs[next]
+				next++
+				lists[id] = append(lists[id], doneEntry{t: d.T, idx: int32(i), done: int32(di)})
+			}
+		}
+	}
+	return keys, lists
+}
+
+// orderScratch holds the buffers one list's count needs, reused from list
+// to list.
+type orderScratch struct{ vers, sorted, ranks, tree, before []int }
+
+// grow returns buf resized to n (contents undefined).
+func grow(buf []int, n int) []int {
+	if cap(buf) < n {
+		return make([]int, n)
+	}
+	return buf[:n]
+}
+
+// versions returns the versions of l's messages, in l's order.
+func (s *orderScratch) versions(msgs []*Message, l []doneEntry) []int {
+	s.vers = grow(s.vers, len(l))
+	for i, e := range l {
+		s.vers[i] = msgs[e.idx].Ver
+	}
+	return s.vers
+}
+
+// rank maps each value to its rank among the sorted values (ties share a rank).
+func (s *orderScratch) rank(vals []int) []int {
+	s.sorted = append(grow(s.sorted, 0), vals...)
+	slices.Sort(s.sorted)
+	s.ranks = grow(s.ranks, len(vals))
+	for i, v := range vals {
+		s.ranks[i], _ = slices.BinarySearch(s.sorted, v)
+	}
+	return s.ranks
+}
+
+// greaterBefore returns, for each position, how many earlier values are
+// greater, given the values' ranks (a Fenwick tree over ranks: O(n log n)).
+func (s *orderScratch) greaterBefore(ranks []int) []int {
+	n := len(ranks)
+	s.tree = grow(s.tree, n+1)
+	clear(s.tree)
+	s.before = grow(s.before, n)
+	for j, r := range ranks {
+		// count of earlier values with rank <= r
+		le := 0
+		for i := r + 1; i > 0; i -= i & -i {
+			le += s.tree[i]
+		}
+		s.before[j] = j - le
+		for i := r + 1; i <= n; i += i & -i {
+			s.tree[i]++
+		}
+	}
+	return s.before
+}
+
+// maxDisplacement is the largest |done rank - version rank|.
+func maxDisplacement(ranks []int) int {
+	d := 0
+	for i, r := range ranks {
+		d = max(d, abs(i-r))
+	}
+	return d
 }
 
 // firstInGroup reports whether dones[i] is the first of its group (a
@@ -99,46 +202,6 @@ func firstInGroup(dones []Done, i int) bool {
 		}
 	}
 	return true
-}
-
-// greaterBefore returns, for each position, how many earlier values are
-// greater (a Fenwick tree over value ranks: O(n log n)).
-func greaterBefore(vals []int) []int {
-	ranks := rankOf(vals)
-	tree := make([]int, len(vals)+1)
-	out := make([]int, len(vals))
-	for j, r := range ranks {
-		// count of earlier values with rank <= r
-		le := 0
-		for i := r + 1; i > 0; i -= i & -i {
-			le += tree[i]
-		}
-		out[j] = j - le
-		for i := r + 1; i <= len(vals); i += i & -i {
-			tree[i]++
-		}
-	}
-	return out
-}
-
-// rankOf maps each value to its rank among the sorted values (ties share a rank).
-func rankOf(vals []int) []int {
-	s := append([]int(nil), vals...)
-	sort.Ints(s)
-	ranks := make([]int, len(vals))
-	for i, v := range vals {
-		ranks[i] = sort.SearchInts(s, v)
-	}
-	return ranks
-}
-
-// maxDisplacement is the largest |done rank - version rank|.
-func maxDisplacement(vals []int) int {
-	d := 0
-	for i, r := range rankOf(vals) {
-		d = max(d, abs(i-r))
-	}
-	return d
 }
 
 func abs(x int) int {

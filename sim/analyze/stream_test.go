@@ -2,8 +2,11 @@ package analyze
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"time"
 	"testing"
 
 	"github.com/stansim/stansim/sim/history"
@@ -12,8 +15,17 @@ import (
 // TestReadFileMatchesAnalyze: the streamed analysis of every fixture (and
 // of a synthetic history with redeliveries, a death and server views) is
 // the analysis of the history read whole: the same summary bytes, the same
-// messages, deaths, members, views and inversions.
+// messages, deaths, members, views and inversions; with its slabs made
+// ahead on a helper goroutine (as for a large history) and without.
 func TestReadFileMatchesAnalyze(t *testing.T) {
+	defer func(old int64) { aheadFrom = old }(aheadFrom)
+	for _, ahead := range []int64{0, 1 << 62} {
+		aheadFrom = ahead
+		t.Run(fmt.Sprintf("ahead-from-%d", ahead), readFileMatchesAnalyze)
+	}
+}
+
+func readFileMatchesAnalyze(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("fixtures: %v %v", paths, err)
@@ -35,6 +47,11 @@ func TestReadFileMatchesAnalyze(t *testing.T) {
 		if string(wb) != string(gb) {
 			t.Errorf("%s: summary\n got %s\nwant %s", path, gb, wb)
 		}
+		for _, m := range want.Messages {
+			if g := got.ByID(m.ID); g == nil || !reflect.DeepEqual(g, m) {
+				t.Errorf("%s: ByID(%q) = %+v, want %+v", path, m.ID, g, m)
+			}
+		}
 		if got.Log.Events != nil || !reflect.DeepEqual(got.Log.Start, want.Log.Start) || !reflect.DeepEqual(got.Log.End, want.Log.End) {
 			t.Errorf("%s: log %+v", path, got.Log)
 		}
@@ -42,7 +59,7 @@ func TestReadFileMatchesAnalyze(t *testing.T) {
 			name      string
 			got, want any
 		}{
-			{"messages", got.Messages, want.Messages}, {"by id", got.ByID, want.ByID}, {"members", got.Members, want.Members},
+			{"messages", got.Messages, want.Messages}, {"members", got.Members, want.Members},
 			{"deaths", got.Deaths, want.Deaths}, {"views", got.Views, want.Views}, {"inversions", got.Inversions, want.Inversions},
 			{"groups", got.Groups(), want.Groups()}, {"publishers", got.Publishers(), want.Publishers()},
 			{"settings", got.Settings, want.Settings}, {"end", got.End, want.End}, {"sample", got.Sample, want.Sample},
@@ -51,5 +68,37 @@ func TestReadFileMatchesAnalyze(t *testing.T) {
 				t.Errorf("%s: %s differ", path, f.name)
 			}
 		}
+	}
+}
+
+// TestSlabs: records handed out ahead by the helper are zeroed, distinct
+// and of capacity one, across several slabs; close stops the helper.
+func TestSlabs(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for _, ahead := range []bool{true, false} {
+		var s slabs[Delivery]
+		if ahead {
+			s.start(2)
+		}
+		seen := map[*Delivery]bool{}
+		for i := range 3*slab + 7 {
+			r := s.one()
+			if len(r) != 0 || cap(r) != 1 {
+				t.Fatalf("record %d: len %d cap %d", i, len(r), cap(r))
+			}
+			p := &r[:1][0]
+			if *p != (Delivery{}) || seen[p] {
+				t.Fatalf("record %d: %+v (seen %v)", i, *p, seen[p])
+			}
+			seen[p] = true
+			p.T = int64(i + 1) // a later record must not see this
+		}
+		s.close()
+	}
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after close, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -6,7 +6,7 @@ package analyze
 import (
 	"encoding/json"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/stansim/stansim/outfile"
 )
@@ -99,12 +99,16 @@ type Bounds struct {
 
 // NewQuantiles computes nearest-rank p50/p90/p99/max of values in ms.
 func NewQuantiles(ms []float64) Quantiles {
-	q := Quantiles{Count: len(ms)}
-	if len(ms) == 0 {
+	return quantilesOf(append([]float64(nil), ms...))
+}
+
+// quantilesOf is NewQuantiles of values it may reorder (it sorts them).
+func quantilesOf(s []float64) Quantiles {
+	q := Quantiles{Count: len(s)}
+	if len(s) == 0 {
 		return q
 	}
-	s := append([]float64(nil), ms...)
-	sort.Float64s(s)
+	slices.Sort(s)
 	q.P50 = ptr(Percentile(s, 50))
 	q.P90 = ptr(Percentile(s, 90))
 	q.P99 = ptr(Percentile(s, 99))

@@ -157,14 +157,14 @@ func checkInvariants(t *testing.T, a *Analysis) {
 			if d.Redelivered != (d.Cause != "") {
 				t.Errorf("%s delivery %d: redelivered %v with cause %q", m.ID, k, d.Redelivered, d.Cause)
 			}
-			if d.Done >= 0 && m.Dones[d.Done].Delivery != k {
+			if d.Done >= 0 && int(m.Dones[d.Done].Delivery) != k {
 				t.Errorf("%s: delivery %d -> done %d -> delivery %d", m.ID, k, d.Done, m.Dones[d.Done].Delivery)
 			}
 		}
 		for k, d := range m.Dones {
 			if d.Delivery >= 0 {
 				dl := m.Deliveries[d.Delivery]
-				if dl.Done != k || dl.Member != d.Member || dl.T > d.T {
+				if int(dl.Done) != k || dl.Member != d.Member || dl.T > d.T {
 					t.Errorf("%s: done %d (%s at %d) matched delivery %+v", m.ID, k, d.Member, d.T, dl)
 				}
 			}
