@@ -8,9 +8,7 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"slices"
 	"strings"
@@ -18,13 +16,11 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
-	"git.sr.ht/~sbinet/gg"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
@@ -80,45 +76,6 @@ func Write(out io.Writer, format string, w, h vg.Length, paint func(c draw.Canva
 	}
 	_, err = out.Write(b)
 	return err
-}
-
-// pngCanvas writes its image as PNG at zlib's fastest level: a chart is
-// flat colour, so the fastest level costs a few more bytes and about a
-// third of the encoding time of the default (BENCHMARKS.md, "Where a
-// report's time goes").
-type pngCanvas struct{ *vgimg.Canvas }
-
-// newPNGCanvas is a w×h canvas at PNGDPI on a white background. It gives
-// vgimg the image and its drawing context, which vgimg would otherwise
-// make by copying a fresh image (one full-size image less per PNG).
-func newPNGCanvas(w, h vg.Length) pngCanvas {
-	px := func(l vg.Length) int { return int(l/vg.Inch*PNGDPI + 0.5) }
-	img := image.NewRGBA(image.Rect(0, 0, px(w), px(h)))
-	ctx := gg.NewContextForRGBA(img)
-	ctx.SetLineCapButt()
-	ctx.InvertY()
-	// The background is vgimg's default, white (White).
-	return pngCanvas{vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(PNGDPI))}
-}
-
-// WriteTo implements io.WriterTo.
-func (c pngCanvas) WriteTo(w io.Writer) (int64, error) {
-	cw := &countWriter{w: w}
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	err := enc.Encode(cw, c.Image())
-	return cw.n, err
-}
-
-// countWriter counts the bytes written through it.
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 var pdfOnce sync.Once
