@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/stansim/stansim/sim/death"
@@ -131,4 +132,22 @@ func BenchmarkReadFile(b *testing.B) {
 	if a.Summary.Published == 0 {
 		b.Fatalf("nothing published: %+v", a.Summary)
 	}
+	b.StopTimer()
+	b.ReportMetric(liveBytes(b, path)/float64(len(a.Messages)), "live-B/msg")
+}
+
+// liveBytes is the heap one analysis of path keeps once its garbage is
+// collected: what a report holds while it draws.
+func liveBytes(b *testing.B, path string) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	a, err := ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(a)
+	return float64(after.HeapAlloc) - float64(before.HeapAlloc)
 }
