@@ -15,6 +15,7 @@ import (
 // Rebuild redraws a scenario folder, or every scenario folder of a batch
 // folder and then its index, from the histories alone.
 func Rebuild(ctx context.Context, dir string, opt RenderOptions) (*Result, error) {
+	opt.Interruptible = true // nothing is lost: the histories are all there is
 	if _, err := os.Stat(dir); err != nil {
 		return nil, err
 	}

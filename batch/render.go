@@ -22,15 +22,25 @@ type RenderOptions struct {
 	// Serial draws one chart at a time (a batch, whose other scenarios are
 	// still running); otherwise as many as there are CPUs.
 	Serial bool
+	// Interruptible lets ctx stop the analysis itself, before the summary
+	// (stansim report: the history is all there is, and a large one takes
+	// seconds to read). Otherwise the summary is always written, as a
+	// run's own rendering must after an interrupt.
+	Interruptible bool
 }
 
 // Render rebuilds a scenario folder's summary, charts and reports from its
 // history.jsonl alone. Once ctx is done it stops after the summary (or
-// between charts) and returns ctx's error.
+// between charts, or, Interruptible, during the analysis) and returns
+// ctx's error.
 func Render(ctx context.Context, dir string, opt RenderOptions) (*analyze.Analysis, error) {
 	// One stream: the events pass through the analysis and are not kept;
 	// charts and reports draw from the analysis alone.
-	a, err := analyze.ReadDir(dir)
+	actx := context.Background()
+	if opt.Interruptible && !opt.SummaryOnly {
+		actx = ctx
+	}
+	a, err := analyze.ReadDirContext(actx, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,7 +22,11 @@ func Analyze(l *history.Log) *Analysis {
 // pass through the analysis as they are decoded and are not kept (the
 // Analysis's Log has Start, End and Truncated but no Events). Errors are
 // history.Stream's.
-func ReadFile(path string) (*Analysis, error) {
+func ReadFile(path string) (*Analysis, error) { return ReadFileContext(context.Background(), path) }
+
+// ReadFileContext is ReadFile that stops once ctx is done, with ctx's
+// error (history.StreamContext).
+func ReadFileContext(ctx context.Context, path string) (*Analysis, error) {
 	b := newBuilder()
 	if fi, err := os.Stat(path); err == nil {
 		b.expect(fi.Size())
@@ -29,7 +34,7 @@ func ReadFile(path string) (*Analysis, error) {
 			defer b.makeAhead()()
 		}
 	}
-	l, err := history.Stream(path, b.add)
+	l, err := history.StreamContext(ctx, path, b.add)
 	if err != nil {
 		return nil, err
 	}
@@ -37,8 +42,11 @@ func ReadFile(path string) (*Analysis, error) {
 }
 
 // ReadDir is ReadFile for DIR/history.jsonl.
-func ReadDir(dir string) (*Analysis, error) {
-	return ReadFile(filepath.Join(dir, history.FileName))
+func ReadDir(dir string) (*Analysis, error) { return ReadDirContext(context.Background(), dir) }
+
+// ReadDirContext is ReadFileContext for DIR/history.jsonl.
+func ReadDirContext(ctx context.Context, dir string) (*Analysis, error) {
+	return ReadFileContext(ctx, filepath.Join(dir, history.FileName))
 }
 
 // builder derives an Analysis one event at a time, in time order; finish

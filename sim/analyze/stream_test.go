@@ -1,13 +1,15 @@
 package analyze
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/stansim/stansim/sim/history"
 )
@@ -100,5 +102,29 @@ func TestSlabs(t *testing.T) {
 			t.Fatalf("%d goroutines after close, %d before", runtime.NumGoroutine(), before)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestReadFileContextStops: a cancelled analysis returns the context's
+// error, and the helpers that made its slabs ahead are gone.
+func TestReadFileContextStops(t *testing.T) {
+	defer func(old int64) { aheadFrom = old }(aheadFrom)
+	aheadFrom = 0
+	path := filepath.Join(t.TempDir(), history.FileName)
+	writeMillion(t, path, 2_000)
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if a, err := ReadFileContext(ctx, path); !errors.Is(err, context.Canceled) || a != nil {
+		t.Fatalf("cancelled: %v, %v; want no analysis and context.Canceled", a, err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after a cancelled analysis, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if a, err := ReadFileContext(context.Background(), path); err != nil || a.Summary.Published == 0 {
+		t.Fatalf("alive: %v, %+v", err, a)
 	}
 }

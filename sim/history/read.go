@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -54,15 +55,22 @@ func ReadDir(dir string) (*Log, error) { return ReadFile(filepath.Join(dir, File
 // is an error as for ReadFile, after fn has seen the events before the
 // bad line.
 func Stream(path string, fn func(*Event)) (*Log, error) {
+	return StreamContext(context.Background(), path, fn)
+}
+
+// StreamContext is Stream that stops once ctx is done, with ctx's error
+// (wrapped): it looks between chunks of about a megabyte, so a history of
+// any size stops within milliseconds.
+func StreamContext(ctx context.Context, path string, fn func(*Event)) (*Log, error) {
 	f, size, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	x, err := scan(f, size)
+	x, err := scan(ctx, f, size)
 	if err == nil {
 		var l *Log
-		if l, err = replay(f, x, fn); err == nil {
+		if l, err = replay(ctx, f, x, fn); err == nil {
 			return l, nil
 		}
 	}
@@ -85,12 +93,12 @@ var newline = []byte{'\n'}
 // keeps every event. Start and End are copies, so a caller done with the
 // events can drop them.
 func readAll(r io.ReaderAt, size int64) (*Log, error) {
-	x, err := scan(r, size)
+	x, err := scan(context.Background(), r, size)
 	if err != nil {
 		return nil, err
 	}
 	evs := make([]Event, 0, x.lines) // one event a line, at most
-	l, err := replay(r, x, func(e *Event) { evs = append(evs, *e) })
+	l, err := replay(context.Background(), r, x, func(e *Event) { evs = append(evs, *e) })
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -26,8 +27,9 @@ type decoded struct {
 // replay is the second pass: workers decode the chunks ahead, in parallel;
 // the calling goroutine puts the events in time order (stably: equal t
 // keep file order) and calls fn with each. It returns the Log without
-// Events, or the first error in file order.
-func replay(r io.ReaderAt, x *index, fn func(*Event)) (*Log, error) {
+// Events, or the first error in file order; ctx's error once ctx is done
+// (looked at between chunks).
+func replay(ctx context.Context, r io.ReaderAt, x *index, fn func(*Event)) (*Log, error) {
 	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
 	results := make([]chan *decoded, len(x.chunks))
 	for k := range results {
@@ -67,6 +69,9 @@ func replay(r io.ReaderAt, x *index, fn func(*Event)) (*Log, error) {
 	}()
 	o := orderer{sorted: x.sorted, bound: x.suffixMin(), fn: fn, log: &Log{}}
 	for k := range x.chunks {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		d := <-results[k]
 		if d.err != nil {
 			return nil, d.err

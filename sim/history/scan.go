@@ -3,6 +3,7 @@ package history
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"math"
@@ -50,7 +51,7 @@ func (x *index) suffixMin() []int64 {
 }
 
 // scan is the first pass over a history of size bytes.
-func scan(r io.ReaderAt, size int64) (*index, error) {
+func scan(ctx context.Context, r io.ReaderAt, size int64) (*index, error) {
 	lr := lineReader{br: bufio.NewReaderSize(io.NewSectionReader(r, 0, size), 1<<20)}
 	d := NewDecoder()
 	x := &index{sorted: true}
@@ -67,6 +68,9 @@ func scan(r io.ReaderAt, size int64) (*index, error) {
 		}
 		x.lines++
 		if cur.end > cur.off && (cur.end-cur.off >= chunkSize || cur.long > 0 || b == nil) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			x.chunks = append(x.chunks, cur)
 			cur = chunk{off: off, end: off, line: x.lines, minT: math.MaxInt64}
 		}

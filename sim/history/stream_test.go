@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -129,4 +130,42 @@ func TestStreamFile(t *testing.T) {
 	if !reflect.DeepEqual(got, reference(t, text)) || l.Events != nil || l.Start == nil {
 		t.Errorf("Stream differs from the reference (%d events)", len(got))
 	}
+}
+
+// TestStreamContextStops: once its context is done, a stream stops within
+// a chunk (here a few lines) with the context's error, in the first pass
+// and in the second, and a context that stays alive reads every event.
+func TestStreamContextStops(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"t":0,"ev":"run_start","format":1}` + "\n")
+	for i := range 5000 {
+		fmt.Fprintf(&sb, `{"t":%d,"ev":"deliver","id":"p-%d","seq":%d}`+"\n", 10*(i+1), i+1, i+1)
+	}
+	path := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withChunkSize(256, func() {
+		all := 0
+		if _, err := StreamContext(context.Background(), path, func(*Event) { all++ }); err != nil {
+			t.Fatal(err)
+		}
+		before, cancel := context.WithCancel(context.Background())
+		cancel()
+		n := 0
+		if _, err := StreamContext(before, path, func(*Event) { n++ }); !errors.Is(err, context.Canceled) || n != 0 {
+			t.Errorf("cancelled before: %d events, %v; want none and context.Canceled", n, err)
+		}
+		during, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		n = 0
+		_, err := StreamContext(during, path, func(*Event) {
+			if n++; n == 100 {
+				cancel()
+			}
+		})
+		if !errors.Is(err, context.Canceled) || n >= all/2 {
+			t.Errorf("cancelled at event 100: %d of %d events, %v; want context.Canceled soon after", n, all, err)
+		}
+	})
 }
