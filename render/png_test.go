@@ -60,3 +60,14 @@ func TestPNGCanvas(t *testing.T) {
 		}
 	}
 }
+
+// TestPNGCanvasSize: the PNG canvas is laid out on the figure's exact size,
+// as SVG and PDF are, also when that is not a whole number of pixels.
+func TestPNGCanvasSize(t *testing.T) {
+	for _, h := range []vg.Length{2.4 * vg.Inch, 4.8 * vg.Inch, 6.6 * vg.Inch, 7.5 * vg.Inch} {
+		gw, gh := newPNGCanvas(10*vg.Inch, h).Size()
+		if gw != 10*vg.Inch || gh != h {
+			t.Errorf("canvas %v x %v, want %v x %v", gw, gh, 10*vg.Inch, h)
+		}
+	}
+}

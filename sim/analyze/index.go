@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"math"
 	"slices"
 	"strings"
 )
@@ -11,63 +12,62 @@ import (
 // and no hashing of the id, where a map of every id cost about 56 bytes a
 // message and most of the builder's lookups. Any other id (another
 // program's, or an n far beyond what the publisher has sent) goes in a map.
+// Once built it is only read (get writes nothing), so outputs may look
+// messages up from several goroutines.
 type msgIndex struct {
-	dense map[string]*[]*Message // publisher -> messages by n-1
+	dense map[string]*denseList
 	other map[string]*Message
-	// last is the publisher of the last dense lookup: a history's lines
-	// name few publishers, one mostly.
-	lastPub  string
-	lastList *[]*Message
+	// last is the list put last: a history's lines name few publishers,
+	// one mostly. Only put sets it.
+	last *denseList
 }
 
-// denseSlack is how far past a publisher's highest n an id may go and
-// still be stored by n (lines of one publisher come nearly in order).
-const denseSlack = 1 << 16
+// denseList is one publisher's messages by n-1, and how many it holds.
+type denseList struct {
+	pub   string
+	msgs  []*Message
+	count int
+}
+
+// denseSlack is how far past twice its messages a publisher's list may
+// grow for an id to be stored by n: lines of one publisher come nearly in
+// order, and a history whose ids jump ahead (not stansim's) costs at most
+// about twice its ids, the rest going to the map.
+const denseSlack = 1 << 10
 
 // splitID splits "<pub>-<n>" into pub and n; ok is false for any other id
-// (no dash, no digits after it, a leading zero, or an n past 2^31).
+// (no dash, no digits after it, a leading zero, or an n past 2^31-1).
 func splitID(id string) (pub string, n int, ok bool) {
 	i := strings.LastIndexByte(id, '-')
 	if i < 0 || i == len(id)-1 || len(id)-i-1 > 10 || id[i+1] == '0' {
 		return "", 0, false
 	}
+	var v int64
 	for _, c := range []byte(id[i+1:]) {
 		if c < '0' || c > '9' {
 			return "", 0, false
 		}
-		n = n*10 + int(c-'0')
+		v = v*10 + int64(c-'0')
 	}
-	if n > 1<<31 {
+	if v > math.MaxInt32 {
 		return "", 0, false
 	}
-	return id[:i], n, true
+	return id[:i], int(v), true
 }
 
-// list returns pub's slice, making it when create is true.
-func (x *msgIndex) list(pub string, create bool) *[]*Message {
-	if x.lastList != nil && x.lastPub == pub {
-		return x.lastList
+// list returns pub's list, or nil.
+func (x *msgIndex) list(pub string) *denseList {
+	if x.last != nil && x.last.pub == pub {
+		return x.last
 	}
-	l := x.dense[pub]
-	if l == nil {
-		if !create {
-			return nil
-		}
-		if x.dense == nil {
-			x.dense = map[string]*[]*Message{}
-		}
-		l = new([]*Message)
-		x.dense[pub] = l
-	}
-	x.lastPub, x.lastList = pub, l
-	return l
+	return x.dense[pub]
 }
 
 // get returns the message with id, or nil.
 func (x *msgIndex) get(id string) *Message {
 	if pub, n, ok := splitID(id); ok {
-		if l := x.list(pub, false); l != nil && n <= len(*l) {
-			if m := (*l)[n-1]; m != nil && m.ID == id {
+		if l := x.list(pub); l != nil && n <= len(l.msgs) {
+			if m := l.msgs[n-1]; m != nil && m.ID == id {
 				return m
 			}
 		}
@@ -78,14 +78,23 @@ func (x *msgIndex) get(id string) *Message {
 // put adds m; its id must not be in the index yet.
 func (x *msgIndex) put(m *Message) {
 	if pub, n, ok := splitID(m.ID); ok {
-		l := x.list(pub, true)
-		if n <= len(*l)+denseSlack {
-			if old := len(*l); n > old {
-				*l = slices.Grow(*l, max(n-old, old))[:n] // doubling: little garbage
-				clear((*l)[old:])
+		l := x.list(pub)
+		if l == nil {
+			if x.dense == nil {
+				x.dense = map[string]*denseList{}
 			}
-			if (*l)[n-1] == nil {
-				(*l)[n-1] = m
+			l = &denseList{pub: pub}
+			x.dense[pub] = l
+		}
+		x.last = l
+		if n <= max(len(l.msgs), 2*l.count+denseSlack) {
+			if old := len(l.msgs); n > old {
+				l.msgs = slices.Grow(l.msgs, max(n-old, old))[:n] // doubling: little garbage
+				clear(l.msgs[old:])
+			}
+			if l.msgs[n-1] == nil {
+				l.msgs[n-1] = m
+				l.count++
 				return
 			}
 		}
