@@ -84,9 +84,9 @@ var aheadFrom int64 = 8 << 20
 // makeAhead starts making the builder's slabs ahead; the function it
 // returns stops that.
 func (b *builder) makeAhead() (stop func()) {
-	b.msgs.start(4)
-	b.dels.start(4)
-	b.dones.start(4)
+	b.msgs.start()
+	b.dels.start()
+	b.dones.start()
 	return func() {
 		b.msgs.close()
 		b.dels.close()

@@ -80,10 +80,10 @@ func TestSlabs(t *testing.T) {
 	for _, ahead := range []bool{true, false} {
 		var s slabs[Delivery]
 		if ahead {
-			s.start(2)
+			s.start()
 		}
 		seen := map[*Delivery]bool{}
-		for i := range 3*slab + 7 {
+		for i := range 3*aheadBytes/96 + 7 { // several slabs of either size
 			r := s.one()
 			if len(r) != 0 || cap(r) != 1 {
 				t.Fatalf("record %d: len %d cap %d", i, len(r), cap(r))
