@@ -45,10 +45,11 @@ func Render(ctx context.Context, dir string, opt RenderOptions) (*analyze.Analys
 		return nil, err
 	}
 	// What the analysis built lives on; what it made on the way is
-	// garbage. Collecting it now lets the charts draw into that memory
-	// instead of growing the heap: a dense run's report peaks about 40 MB
-	// lower, and fresh memory is what a report spends most on
-	// (BENCHMARKS.md, "stansim report against gzip -6").
+	// garbage. Collecting it now (about 20 ms for a million events) lets
+	// the charts draw into that memory instead of growing the heap, and
+	// fresh memory is what a dense run's report spends most on: its peak
+	// is lower and the same from run to run (BENCHMARKS.md, "stansim
+	// report against gzip -6").
 	runtime.GC()
 	if err := a.Summary.WriteFile(filepath.Join(dir, analyze.SummaryFile)); err != nil {
 		return a, fmt.Errorf("%s: %w", dir, err)
