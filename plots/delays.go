@@ -24,7 +24,8 @@ var causes = []string{analyze.CauseClose, analyze.CauseRemoval, analyze.CauseAck
 // and as CDFs, with AckWait and, for each kind of death in the run, the
 // removal window the analysis predicts for it (Death.Predicted: F·I to
 // (F+1)·I after a forced kill, F·(I+T) to (F+1)·(I+T) after a hang) as
-// references.
+// references: counted from the death, so on this axis the delay of a
+// message published at the death.
 func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 	byCause := map[string][]float64{}
 	var all []float64
@@ -199,7 +200,12 @@ func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 	}
 	for _, b := range bands {
 		band := b.band(1)
-		legend = append(legend, LegendEntry{Label: removalText(b.kind, b.w), Thumb: boxThumb{Fill: band.Fill, Outline: band.Outline}})
+		// The window is counted from the death; on this axis it is the
+		// delay of a message published as the member died (one published
+		// earlier waits longer for the same removal, one sent to the dead
+		// member later waits less).
+		legend = append(legend, LegendEntry{Label: removalText(b.kind, b.w) + ", the delay of a message published at the death",
+			Thumb: boxThumb{Fill: band.Fill, Outline: band.Outline}})
 	}
 	return &Figure{
 		Chart:    "delays",

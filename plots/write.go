@@ -36,7 +36,7 @@ type ChartInfo struct {
 // the index and the tests all read it.
 var Registry = []ChartInfo{
 	{"timeline", "Timeline", "Each member's life (up, dead, still listed by the server) with its deliveries and dones; redeliveries stand out.", Timeline, false},
-	{"delays", "Delays", "How long the redelivered messages waited from publish to their redelivery, by cause, against AckWait and (on NATS Streaming) the predicted removal windows.", Delays, false},
+	{"delays", "Delays", "How long the redelivered messages waited from publish to their redelivery, by cause, against AckWait and (on NATS Streaming) the predicted removal windows, which count from the death: the delay of a message published at that moment.", Delays, false},
 	{"order", "Done order", "Per key, the order in which versions were done; a step back is an out-of-order pair.", Order, true},
 	{"server-view", "Server view", "What the server's monitoring endpoint listed over time: clients, subscriptions and their pending messages.", ServerView, false},
 	{"throughput", "Throughput", "Messages published and done per interval.", Throughput, false},
