@@ -40,7 +40,7 @@ type Scatter struct {
 // RasterCache holds a Scatter's last raster and what it was drawn for.
 type RasterCache struct {
 	mu  sync.Mutex
-	key [6]float64 // pixel size, and where (xmin, ymin), (xmax, ymax) land
+	key [6]float64 // the box's size, the axes' ranges
 	img *image.NRGBA
 }
 
@@ -110,8 +110,9 @@ func (s Scatter) Plot(c draw.Canvas, p *plot.Plot) {
 	if w <= 0 || h <= 0 {
 		return
 	}
-	xmin, xmax, ymin, ymax := s.DataRange()
-	key := [6]float64{float64(w), float64(h), float64(trX(xmin) - c.Min.X), float64(trY(ymin) - c.Min.Y), float64(trX(xmax) - c.Min.X), float64(trY(ymax) - c.Min.Y)}
+	// The raster is a function of the box's size and the axes' ranges
+	// (the transforms map one onto the other).
+	key := [6]float64{float64(c.Max.X - c.Min.X), float64(c.Max.Y - c.Min.Y), p.X.Min, p.X.Max, p.Y.Min, p.Y.Max}
 	img := s.Cache.get(key, func() *image.NRGBA { return s.raster(c, trX, trY, w, h) })
 	if isPDF(c) {
 		img = flipped(img) // vgpdf places images upside down
