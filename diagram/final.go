@@ -87,16 +87,15 @@ func groupFinal(pv *panelView, g string, gs *analyze.GroupSummary) string {
 // analysis's final state counts it (the group's latest done; at one instant
 // the later history line), or 0 when it applied none.
 func lastApplied(a *analyze.Analysis, g, channel string) int {
-	var last *analyze.Done
-	ver := 0
-	for _, m := range a.Messages {
+	var last analyze.Done // a copy: All reuses a plain message's done
+	found, ver := false, 0
+	for m := range a.All() {
 		if !m.Acked || m.Channel != channel {
 			continue
 		}
-		for i := range m.Dones {
-			d := &m.Dones[i]
-			if d.Group == g && (last == nil || d.T > last.T || d.T == last.T && d.Line > last.Line) {
-				last, ver = d, m.Ver
+		for _, d := range m.Dones {
+			if d.Group == g && (!found || d.T > last.T || d.T == last.T && d.Line > last.Line) {
+				last, found, ver = d, true, m.Ver
 			}
 		}
 	}

@@ -65,7 +65,7 @@ const MaxMessages = 16
 func (r *Result) Crowded() []string {
 	var out []string
 	for _, p := range r.Panels {
-		if n := len(p.Analysis.Messages); n > MaxMessages {
+		if n := p.Analysis.NumMessages(); n > MaxMessages {
 			out = append(out, fmt.Sprintf("%s (%d messages)", p.Name, n))
 		}
 	}

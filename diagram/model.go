@@ -104,7 +104,7 @@ func (pv *panelView) lanes() {
 		pv.Lanes = append(pv.Lanes, lane{Name: p, Role: "publisher", Kind: lanePublisher})
 	}
 	var chans []string
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		if m.Channel != "" && !slices.Contains(chans, m.Channel) {
 			chans = append(chans, m.Channel)
 		}
@@ -125,15 +125,17 @@ func (pv *panelView) lanes() {
 // their server sequence from publish order when the channel's known
 // sequences follow it.
 func (pv *panelView) messages() {
-	a := pv.A
+	// One kept list (a diagram's run is small): the maps below find its
+	// messages by pointer.
+	msgs := pv.A.List()
 	keys := map[string]bool{}
-	for _, m := range a.Messages {
+	for _, m := range msgs {
 		keys[m.Key] = true
 	}
 	pv.MultiKey = len(keys) > 1
 	byChan := map[string][]*analyze.Message{}
 	var chans []string
-	for _, m := range a.Messages {
+	for _, m := range msgs {
 		if _, ok := byChan[m.Channel]; !ok {
 			chans = append(chans, m.Channel)
 		}
@@ -160,7 +162,7 @@ func (pv *panelView) messages() {
 			}
 		}
 	}
-	for _, m := range a.Messages {
+	for _, m := range msgs {
 		mv := &msgView{M: m, Seq: seqs[m]}
 		key := shortKey(m.Key, m.Pub)
 		mv.Short = fmt.Sprintf("v%d", m.Ver)

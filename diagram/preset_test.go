@@ -304,7 +304,7 @@ func TestSeedChangesTheRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range res.Panels[0].Analysis.Messages {
+		for _, m := range res.Panels[0].Analysis.List() {
 			if d := m.FirstDone(); d != nil {
 				dones[i] = append(dones[i], d.T-m.Deliveries[d.Delivery].T)
 			}

@@ -98,10 +98,10 @@ func (pv *panelView) stories() []Story {
 // got after d's member died holding it or was sent it dead.
 func handOffs(a *analyze.Analysis, d *analyze.Death) []HandOff {
 	var hs []HandOff
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		for _, dl := range m.Deliveries {
 			if dl.After == d && dl.Redelivered && dl.Member != d.Member {
-				hs = append(hs, HandOff{Msg: m, Member: dl.Member, T: dl.T, Cause: dl.Cause})
+				hs = append(hs, HandOff{Msg: a.Keep(m), Member: dl.Member, T: dl.T, Cause: dl.Cause})
 				break
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stansim/stansim/sim/analyze"
+	"github.com/stansim/stansim/sim/history"
 )
 
 // The version-check preset, from its recorded runs (testdata/version-check)
@@ -74,7 +75,7 @@ func checkCheckedPanel(t *testing.T, a *analyze.Analysis, caption string) {
 			s.Skips, s.FinalState, s.OutOfOrder.Inversions, s.Lost)
 	}
 	last := 0
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		last = max(last, m.Ver)
 		for _, sk := range m.Skips {
 			if sk.Next < 0 {
@@ -128,7 +129,7 @@ func checkSkipsDrawn(t *testing.T, res *Result) {
 	if !legend {
 		t.Error("no legend entry for skips")
 	}
-	for _, m := range res.Panels[1].Analysis.Messages {
+	for _, m := range res.Panels[1].Analysis.List() {
 		for _, sk := range m.Skips {
 			want := fmt.Sprintf("Note over %s: v%d skipped (had %s), not applied, not acked", mermaidID(sk.Member), m.Ver, hadText(sk.Have))
 			if !strings.Contains(res.Mermaid, want) {
@@ -175,11 +176,14 @@ func TestGroupFinal(t *testing.T) {
 
 // finalPanel is a panel whose group orders applied v1 then v2 of pub-k1.
 func finalPanel() *panelView {
-	a := &analyze.Analysis{}
+	var l history.Log
 	for v := 1; v <= 2; v++ {
-		m := &analyze.Message{ID: fmt.Sprintf("pub-%d", v), Pub: "pub", Channel: "ch", Key: "pub-k1", Ver: v, Acked: true,
-			Dones: []analyze.Done{{T: int64(v) * 1e9, Group: "orders", Line: v}}}
-		a.Messages = append(a.Messages, m)
+		id := fmt.Sprintf("pub-%d", v)
+		l.Events = append(l.Events,
+			history.Event{T: int64(v), Ev: history.KindPublish, ID: id, Pub: "pub", Channel: "ch", Key: "pub-k1", Ver: v},
+			history.Event{T: int64(v), Ev: history.KindPublishAck, ID: id},
+			history.Event{T: int64(v) * 1e9, Ev: history.KindDone, ID: id, Key: "pub-k1", Ver: v, Group: "orders"})
 	}
-	return &panelView{A: a, Msgs: []*msgView{{M: a.Messages[0]}}}
+	a := analyze.Analyze(&l)
+	return &panelView{A: a, Msgs: []*msgView{{M: a.MessageAt(0)}}}
 }

@@ -29,7 +29,7 @@ var causes = []string{analyze.CauseClose, analyze.CauseRemoval, analyze.CauseAck
 func Delays(a *analyze.Analysis, opt Options) (*Figure, error) {
 	byCause := map[string][]float64{}
 	var all []float64
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		if m.PublishT < 0 {
 			continue
 		}

@@ -74,7 +74,7 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	if len(late.XYs) <= 40 {
 		for _, q := range pts {
 			if q.late {
-				labels.Labels = append(labels.Labels, Label{X: q.x, Y: q.rank, Text: msgLabel(q.m), Color: ColorOutOfOrder,
+				labels.Labels = append(labels.Labels, Label{X: q.x, Y: q.rank, Text: msgLabel(a.MessageAt(int(q.pos))), Color: ColorOutOfOrder,
 					Priority: 10, Sides: []Side{Left, AboveLeft, BelowLeft, Above, Above2}})
 			}
 		}
@@ -166,7 +166,7 @@ func abs(f float64) float64 {
 }
 
 type orderPoint struct {
-	m           *analyze.Message
+	pos         int32 // the message's place in publish order (Message.Pos)
 	group       string
 	t           int64   // the first done in the group
 	x, rank     float64 // publish rank, done rank (1-based, per group)
@@ -177,20 +177,19 @@ type orderPoint struct {
 // orderPoints ranks, per group, each message's first done against its
 // server sequence.
 func orderPoints(a *analyze.Analysis) []orderPoint {
-	bySeq := a.BySeq()
 	groups := groupsOf(a)
-	out := make([]orderPoint, 0, len(bySeq)*len(groups)) // presized: a large run has a point per message
+	out := make([]orderPoint, 0, a.NumMessages()*len(groups)) // presized: a large run has a point per message
 	var order []int32
 	for _, g := range groups {
 		pts := out[len(out):]
-		for _, m := range bySeq {
+		for m := range a.BySeq() {
 			if m.Seq == 0 {
 				continue
 			}
 			for _, d := range m.Dones {
 				if d.Group == g {
 					red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
-					pts = append(pts, orderPoint{m: m, group: g, t: d.T, x: float64(len(pts) + 1), late: d.Late, redelivered: red})
+					pts = append(pts, orderPoint{pos: int32(m.Pos()), group: g, t: d.T, x: float64(len(pts) + 1), late: d.Late, redelivered: red})
 					break
 				}
 			}
@@ -219,7 +218,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 // appearance (members first, then done lines).
 func groupsOf(a *analyze.Analysis) []string {
 	gs := a.Groups()
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		for _, d := range m.Dones {
 			if !contains(gs, d.Group) {
 				gs = append(gs, d.Group)
@@ -250,20 +249,21 @@ func inversionLinks(a *analyze.Analysis, pts []orderPoint) Segments {
 		return nil
 	}
 	// Only the listed messages' points: at most 600 of them.
-	at := make(map[*analyze.Message][2]float64, 2*len(a.Inversions))
+	at := make(map[int32][2]float64, 2*len(a.Inversions)) // by Message.Pos
 	for _, iv := range a.Inversions {
-		at[iv.Late], at[iv.Early] = [2]float64{}, [2]float64{}
+		at[int32(iv.Late.Pos())], at[int32(iv.Early.Pos())] = [2]float64{}, [2]float64{}
 	}
-	placed := make(map[*analyze.Message]bool, len(at))
+	placed := make(map[int32]bool, len(at))
 	for _, q := range pts {
-		if _, want := at[q.m]; want && !placed[q.m] {
-			at[q.m], placed[q.m] = [2]float64{q.x, q.rank}, true
+		if _, want := at[q.pos]; want && !placed[q.pos] {
+			at[q.pos], placed[q.pos] = [2]float64{q.x, q.rank}, true
 		}
 	}
 	var ss Segments
 	for _, iv := range a.Inversions {
-		p0, p1 := at[iv.Late], at[iv.Early]
-		if placed[iv.Late] && placed[iv.Early] {
+		late, early := int32(iv.Late.Pos()), int32(iv.Early.Pos())
+		p0, p1 := at[late], at[early]
+		if placed[late] && placed[early] {
 			ss = append(ss, Segment{From: p0, To: p1, Style: linkStyle})
 		}
 	}

@@ -148,7 +148,7 @@ func TestTimelineForcedKill(t *testing.T) {
 	// Every redelivered message in the window carries its "#seq key@ver" label.
 	from, to := TimelineWindow(a, Options{})
 	n := 0
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		for _, d := range m.Deliveries {
 			if d.Redelivered && d.T >= from && d.T <= to {
 				n++
@@ -321,7 +321,7 @@ func TestTimelineCap(t *testing.T) {
 		t.Errorf("subtitle %q", fig.Subtitle)
 	}
 	svg := string(renderFig(t, fig, "svg"))
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		for _, d := range m.Deliveries {
 			if d.Redelivered && !strings.Contains(svg, ">"+msgLabel(m)+"<") {
 				t.Errorf("capped timeline lost the label of %s", msgLabel(m))

@@ -2,7 +2,6 @@ package plots
 
 import (
 	"fmt"
-	"slices"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -57,22 +56,22 @@ type orderSkipMarks struct {
 // mark, labelled with their number when there are few.
 func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
 	var out orderSkipMarks
-	if !slices.ContainsFunc(a.Messages, func(m *analyze.Message) bool { return len(m.Skips) > 0 }) {
+	if !hasSkips(a) {
 		return out // no skips: no map of every point
 	}
 	type gm struct {
-		g string
-		m *analyze.Message
+		g   string
+		pos int32 // Message.Pos
 	}
 	at := make(map[gm]float64, len(pts))
 	for _, q := range pts {
-		at[gm{q.group, q.m}] = q.x
+		at[gm{q.group, q.pos}] = q.x
 	}
 	count := map[[2]float64]int{}
 	var first []Label
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		for _, sk := range m.Skips {
-			x, ok := at[gm{sk.Group, m}]
+			x, ok := at[gm{sk.Group, int32(m.Pos())}]
 			if !ok {
 				out.missing++
 				continue
@@ -145,4 +144,14 @@ func (tl *timeline) skips(ms []*analyze.Message) (Marks, []Label) {
 		}
 	}
 	return marks, labels
+}
+
+// hasSkips reports whether any message has a skip.
+func hasSkips(a *analyze.Analysis) bool {
+	for m := range a.All() {
+		if len(m.Skips) > 0 {
+			return true
+		}
+	}
+	return false
 }

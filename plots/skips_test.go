@@ -57,7 +57,7 @@ func TestOrderSkipPlaces(t *testing.T) {
 	}
 	m := a.ByID("tickets-7")
 	for _, q := range pts {
-		if q.m == m && q.group == "checked" {
+		if int(q.pos) == m.Pos() && q.group == "checked" {
 			if got := sk.top[0]; got.X != q.x || got.Y != 5.5 || sk.bottom[0].Y != 5.5-q.x {
 				t.Errorf("mark at (%v, %v), want (%v, 5.5): five versions were done when v7 was skipped", got.X, got.Y, q.x)
 			}

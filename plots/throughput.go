@@ -22,7 +22,7 @@ import (
 func Throughput(a *analyze.Analysis, opt Options) (*Figure, error) {
 	end := runEnd(a)
 	// About 8 messages per bin on average, 15 to 120 bins.
-	bins := min(max(len(a.Messages)/8, 15), 120)
+	bins := min(max(a.NumMessages()/8, 15), 120)
 	step := int64(niceStep(float64(end), bins))
 	step = max(step, int64(time.Millisecond))
 	nb := max(int((end+step-1)/step), 1)
@@ -31,7 +31,7 @@ func Throughput(a *analyze.Analysis, opt Options) (*Figure, error) {
 	lat := make([][]float64, nb)
 	bin := func(t int64) int { return min(max(int(t/step), 0), nb-1) }
 	published, finished := 0, 0
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		if m.PublishT < 0 {
 			continue
 		}

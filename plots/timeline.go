@@ -111,7 +111,7 @@ func TimelineWindow(a *analyze.Analysis, opt Options) (from, to int64) {
 		if d.Removed >= 0 {
 			to = max(to, d.Removed)
 		}
-		for _, m := range a.Messages {
+		for m := range a.All() {
 			for k := range m.Deliveries {
 				dl := &m.Deliveries[k]
 				if !dl.Redelivered || dl.T < d.T || dl.After != d {
@@ -128,7 +128,7 @@ func TimelineWindow(a *analyze.Analysis, opt Options) (from, to int64) {
 		}
 		return clamp(from, to)
 	}
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		for _, dl := range m.Deliveries {
 			if dl.Redelivered {
 				return clamp(m.PublishT-int64(300*time.Millisecond), dl.T+before)
@@ -140,8 +140,8 @@ func TimelineWindow(a *analyze.Analysis, opt Options) (from, to int64) {
 		return clamp(min(iv.EarlyT, iv.Late.PublishT)-int64(300*time.Millisecond), iv.LateT+int64(300*time.Millisecond))
 	}
 	to = end
-	if n := len(a.Messages); n > DefaultMaxMessages {
-		to = a.Messages[DefaultMaxMessages-1].PublishT + int64(100*time.Millisecond)
+	if n := a.NumMessages(); n > DefaultMaxMessages {
+		to = a.MessageAt(DefaultMaxMessages-1).PublishT + int64(100*time.Millisecond)
 	}
 	return clamp(0, to)
 }
@@ -171,7 +171,7 @@ func newTimeline(a *analyze.Analysis, from, to int64) *timeline {
 		names = append(names, "publisher "+p)
 	}
 	var chans []string
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		if !contains(chans, m.Channel) {
 			chans = append(chans, m.Channel)
 		}
@@ -205,8 +205,9 @@ func newTimeline(a *analyze.Analysis, from, to int64) *timeline {
 	if len(chans) > 0 {
 		tl.defaultChanY = tl.chanY[chans[0]]
 	}
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		if tl.inWindow(m) {
+			m = a.Keep(m) // inWin keeps it past this step
 			tl.inWin = append(tl.inWin, m)
 			if tl.isImportant(m) {
 				tl.important[m] = true

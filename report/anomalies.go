@@ -109,7 +109,7 @@ func appendNew(list []string, s string) []string {
 func (x *explainer) duplicates() Section {
 	s := Section{Kind: "duplicates", Title: "Duplicates", Noun: "message", Total: x.a.Summary.Duplicates}
 	gr := &grouper{a: x.a}
-	for _, m := range x.a.Messages {
+	for m := range x.a.All() {
 		if !m.Acked {
 			continue
 		}
@@ -117,6 +117,8 @@ func (x *explainer) duplicates() Section {
 		if g == "" {
 			continue
 		}
+		// A message done twice is held whole (no reused view): m and
+		// dones stay valid in the items below.
 		upto := -1
 		var ackErr *analyze.Done
 		for _, d := range dones {
@@ -187,10 +189,11 @@ func duplicateGroup(m *analyze.Message) (string, []*analyze.Done) {
 func (x *explainer) lost() Section {
 	s := Section{Kind: "lost", Title: "Lost messages", Noun: "message", Total: x.a.Summary.Lost}
 	gr := &grouper{a: x.a}
-	for _, m := range x.a.Messages {
+	for m := range x.a.All() {
 		if !m.Acked || x.a.ProcessedByAll(m) {
 			continue
 		}
+		m = x.a.Keep(m) // the items keep it
 		x.lostIn(gr, m, x.lostGroup(m))
 	}
 	s.Groups = gr.result()

@@ -88,8 +88,8 @@ func (x *explainer) skips() Section {
 		return s
 	}
 	g := Group{Cause: CauseSkip, Heading: "A version came before its predecessor", Total: s.Total}
-	for _, m := range x.a.Messages {
-		for _, sk := range m.Skips {
+	for m := range x.a.All() {
+		for _, sk := range m.Skips { // a message with skips is held whole
 			if len(g.Items) == MaxItems {
 				break
 			}
@@ -153,13 +153,13 @@ func (x *explainer) finalState() Section {
 
 func (x *explainer) wrongKey(w analyze.WrongKey) Item {
 	var applied, lastMsg *analyze.Message
-	for _, m := range x.a.Messages {
+	for m := range x.a.All() {
 		if m.Key == w.Key && m.Acked {
 			if m.Ver == w.AppliedVer {
-				applied = m
+				applied = x.a.Keep(m)
 			}
 			if m.Ver == w.LastVer {
-				lastMsg = m
+				lastMsg = x.a.Keep(m)
 			}
 		}
 	}

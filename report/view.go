@@ -210,7 +210,7 @@ func facts(a *analyze.Analysis) []fact {
 	s := &a.Summary
 	n := s.Published
 	keys := map[string]bool{}
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		if m.Acked {
 			keys[m.Key] = true
 		}

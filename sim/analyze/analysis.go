@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"iter"
 	"slices"
 
 	"github.com/stansim/stansim/sim/death"
@@ -13,11 +14,12 @@ type Analysis struct {
 	Log      *history.Log
 	Settings Settings
 	Summary  Summary
-	Messages []*Message // in publish order (ByID finds one by its id)
-	Members  []*Member  // in order of first appearance
-	Deaths   []*Death   // in time order
-	Views    []View     // server_view samples in time order
-	Exits    []Exit     // member processes' ends, in time order
+	// The messages are All (in publish order), NumMessages, MessageAt and
+	// ByID (store.go).
+	Members []*Member // in order of first appearance
+	Deaths  []*Death  // in time order
+	Views   []View    // server_view samples in time order
+	Exits   []Exit    // member processes' ends, in time order
 	// Problems are what member programs did wrong (programs.go).
 	Problems []Problem
 	// Inversions lists out-of-order pairs (capped at MaxPairs; the full
@@ -28,6 +30,7 @@ type Analysis struct {
 	// Sample is the monitoring sample interval (ns), 0 when unknown.
 	Sample int64
 
+	store     store
 	index     msgIndex
 	readersOf map[string][]string // channel -> groups, built on first use
 	// groups and publishers are Groups and Publishers, worked out once the
@@ -53,6 +56,10 @@ type Message struct {
 	Skips                 []Skip
 	// Unseen are the sends to dead members, in time order.
 	Unseen []Send
+
+	pos  int32 // the place in publish order, -1 until published
+	slot int32 // the slot in the store's full list, -1 for a rebuilt view
+	view bool  // rebuilt from a plain record by All (store.go)
 }
 
 // Delivery is one deliver line.
@@ -231,7 +238,7 @@ func (a *Analysis) Publishers() []string {
 func (a *Analysis) listPublishers() []string {
 	var ps []string
 	seen := map[string]bool{}
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		if !seen[m.Pub] {
 			seen[m.Pub] = true
 			ps = append(ps, m.Pub)
@@ -240,26 +247,44 @@ func (a *Analysis) listPublishers() []string {
 	return ps
 }
 
-// Messages sorted by server sequence (unsequenced ones last, in publish order).
-func (a *Analysis) BySeq() []*Message {
-	out := append([]*Message(nil), a.Messages...)
-	if slices.IsSortedFunc(out, compareSeq) {
-		return out // publish order is nearly always sequence order
+// BySeq yields the messages sorted by server sequence (unsequenced ones
+// last, in publish order), rebuilt as All's are.
+func (a *Analysis) BySeq() iter.Seq[*Message] {
+	return func(yield func(*Message) bool) {
+		s := &a.store
+		n := len(s.order)
+		sorted := true // publish order is nearly always sequence order
+		for i := 1; i < n && sorted; i++ {
+			sorted = compareSeq(s.seqAt(i-1), s.seqAt(i)) <= 0
+		}
+		if sorted {
+			a.All()(yield)
+			return
+		}
+		perm := make([]int32, n)
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortStableFunc(perm, func(x, y int32) int { return compareSeq(s.seqAt(int(x)), s.seqAt(int(y))) })
+		var v plainView
+		for _, i := range perm {
+			if !yield(s.get(s.order[i], &v)) {
+				return
+			}
+		}
 	}
-	slices.SortStableFunc(out, compareSeq)
-	return out
 }
 
-// compareSeq orders messages by sequence, 0 (none) last.
-func compareSeq(a, b *Message) int {
+// compareSeq orders sequences, 0 (none) last.
+func compareSeq(a, b uint64) int {
 	switch {
-	case a.Seq == b.Seq:
+	case a == b:
 		return 0
-	case a.Seq == 0:
+	case a == 0:
 		return 1
-	case b.Seq == 0:
+	case b == 0:
 		return -1
-	case a.Seq < b.Seq:
+	case a < b:
 		return -1
 	}
 	return 1

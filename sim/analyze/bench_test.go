@@ -133,7 +133,7 @@ func BenchmarkReadFile(b *testing.B) {
 		b.Fatalf("nothing published: %+v", a.Summary)
 	}
 	b.StopTimer()
-	b.ReportMetric(liveBytes(b, path)/float64(len(a.Messages)), "live-B/msg")
+	b.ReportMetric(liveBytes(b, path)/float64(a.NumMessages()), "live-B/msg")
 }
 
 // liveBytes is the heap one analysis of path keeps once its garbage is

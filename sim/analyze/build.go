@@ -55,6 +55,11 @@ type builder struct {
 	a           *Analysis
 	memberGroup map[string]string
 	line        int // the event's place in the history, sorted by t
+	// lastFault is each member's latest fault, by time.
+	lastFault map[string]int64
+	// whole keeps every message whole (tests compare it with the plain
+	// records).
+	whole bool
 	// Messages and their first delivery and done come from slabs
 	// (slab.go).
 	msgs  slabs[Message]
@@ -63,7 +68,7 @@ type builder struct {
 }
 
 func newBuilder() *builder {
-	return &builder{a: &Analysis{}, memberGroup: map[string]string{}}
+	return &builder{a: &Analysis{}, memberGroup: map[string]string{}, lastFault: map[string]int64{}}
 }
 
 // bytesPerMessage is about what a message takes in a history: its
@@ -73,7 +78,7 @@ const bytesPerMessage = 420
 // expect sizes the message list for a history file of size bytes, so
 // that it does not grow as the messages come.
 func (b *builder) expect(size int64) {
-	b.a.Messages = make([]*Message, 0, int(min(size/bytesPerMessage, 1<<24)))
+	b.a.store.order = make([]ref, 0, int(min(size/bytesPerMessage, 1<<24)))
 }
 
 // aheadFrom is the history size from which ReadFile makes its slabs
@@ -95,17 +100,66 @@ func (b *builder) makeAhead() (stop func()) {
 	}
 }
 
-// lookup returns the message with id, or nil.
-func (b *builder) lookup(id string) *Message { return b.a.index.get(id) }
+// lookup returns the message with id, whole (a plain one is unfolded:
+// the line being read adds to its story), or nil.
+func (b *builder) lookup(id string) *Message {
+	r := b.a.index.get(id)
+	switch {
+	case r == 0:
+		return nil
+	case !r.plain():
+		return b.a.store.full[r.at()]
+	}
+	var v plainView
+	s := &b.a.store
+	p := s.plainAt(r.at())
+	w := s.fill(&v, p)
+	m := b.alloc()
+	dels, dones := m.Deliveries, m.Dones
+	slot := m.slot
+	*m = *w
+	m.Deliveries, m.Dones = append(dels, w.Deliveries...), append(dones, w.Dones...)
+	m.slot, m.view = slot, false
+	s.order[p.pos] = fullRef(int(slot))
+	b.a.index.set(id, fullRef(int(slot)))
+	*p = plainMsg{} // nothing points at it now
+	return m
+}
 
-// insert adds m to the index.
-func (b *builder) insert(m *Message) { b.a.index.put(m) }
+// alloc returns a whole message in a slot: a recycled one (with its
+// delivery and done room kept, emptied) or a new one from the slab.
+func (b *builder) alloc() *Message {
+	s := &b.a.store
+	if n := len(s.free); n > 0 {
+		m := s.full[s.free[n-1]]
+		s.free = s.free[:n-1]
+		return m
+	}
+	m := &b.msgs.one()[:1][0]
+	m.slot = int32(len(s.full))
+	s.full = append(s.full, m)
+	return m
+}
 
-// newMessage returns a message from the slab, set to m.
-func (b *builder) newMessage(m Message) *Message {
-	p := &b.msgs.one()[:1][0]
+// newMessage returns a whole message in a slot, set to m, in the index;
+// published (and appended to the publish order) when publish.
+func (b *builder) newMessage(m Message, publish bool) *Message {
+	p := b.alloc()
+	dels, dones, slot := p.Deliveries[:0], p.Dones[:0], p.slot
 	*p = m
+	p.Deliveries, p.Dones, p.slot, p.pos = dels, dones, slot, -1
+	b.a.index.put(p.ID, fullRef(int(slot)))
+	if publish {
+		b.publish(p)
+	}
 	return p
+}
+
+// publish appends m to the publish order.
+func (b *builder) publish(m *Message) {
+	s := &b.a.store
+	m.pos = int32(len(s.order))
+	s.order = append(s.order, fullRef(int(m.slot)))
 }
 
 // message finds the message a deliver/done line names, creating a stub for
@@ -114,14 +168,12 @@ func (b *builder) message(e *history.Event) *Message {
 	if m := b.lookup(e.ID); m != nil {
 		return m
 	}
-	m := b.newMessage(Message{ID: e.ID, Key: e.Key, Ver: e.Ver, Channel: e.Channel, PublishT: -1, AckT: -1})
-	b.insert(m)
-	return m
+	return b.newMessage(Message{ID: e.ID, Key: e.Key, Ver: e.Ver, Channel: e.Channel, PublishT: -1, AckT: -1}, false)
 }
 
 // addDelivery appends d to m's deliveries; the first goes into a slab.
 func (b *builder) addDelivery(m *Message, d Delivery) {
-	if m.Deliveries == nil {
+	if cap(m.Deliveries) == 0 {
 		m.Deliveries = b.dels.one()
 	}
 	m.Deliveries = append(m.Deliveries, d)
@@ -129,10 +181,40 @@ func (b *builder) addDelivery(m *Message, d Delivery) {
 
 // addDone appends d to m's dones; the first goes into a slab.
 func (b *builder) addDone(m *Message, d Done) {
-	if m.Dones == nil {
+	if cap(m.Dones) == 0 {
 		m.Dones = b.dones.one()
 	}
 	m.Dones = append(m.Dones, d)
+}
+
+// compact stores m as a plain record when its story so far is plain
+// (store.go) and its member has not died since the delivery (a death
+// after it would make m one the member held), and frees its slot.
+func (b *builder) compact(m *Message) {
+	if b.whole || !plainStory(m) {
+		return
+	}
+	s, dl, dn := &b.a.store, &m.Deliveries[0], &m.Dones[0]
+	if t, ok := b.lastFault[dl.Member]; ok && t >= dl.T {
+		return
+	}
+	key, ok := s.keyID(m.Key)
+	if !ok {
+		return
+	}
+	sh, ok := s.shapeID(shape{pub: m.Pub, channel: m.Channel, member: dl.Member, group: dl.Group})
+	if !ok {
+		return
+	}
+	r := plainRef(s.addPlain(plainMsg{id: m.ID, publishT: m.PublishT, ackT: m.AckT, delT: dl.T, doneT: dn.T,
+		seq: m.Seq, ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, shape: sh}))
+	s.order[m.pos] = r
+	b.a.index.set(m.ID, r)
+	slot, dels, dones := m.slot, m.Deliveries[:0], m.Dones[:0]
+	clear(dels[:1])
+	clear(dones[:1])
+	*m = Message{Deliveries: dels, Dones: dones, slot: slot}
+	s.free = append(s.free, slot)
 }
 
 // add takes the next event. It keeps nothing of e but strings and the
@@ -146,21 +228,30 @@ func (b *builder) add(e *history.Event) {
 	}
 	switch e.Ev {
 	case history.KindPublish:
+		// A plain message was published already: a second publish line
+		// of its id changes nothing, as for a whole one.
+		if r := a.index.get(e.ID); r != 0 && r.plain() {
+			break
+		}
 		switch m := b.lookup(e.ID); {
 		case m == nil:
-			m = b.newMessage(Message{ID: e.ID, Pub: e.Pub, Channel: e.Channel, Key: e.Key, Ver: e.Ver, PublishT: e.T, AckT: -1})
-			b.insert(m)
-			a.Messages = append(a.Messages, m)
+			b.newMessage(Message{ID: e.ID, Pub: e.Pub, Channel: e.Channel, Key: e.Key, Ver: e.Ver, PublishT: e.T, AckT: -1}, true)
 		case m.PublishT < 0:
 			// A stub: a delivery's line was written before the publish's
 			// (lines of different goroutines); the message is still this
 			// publish's.
 			m.Pub, m.Channel, m.Key, m.Ver, m.PublishT = e.Pub, e.Channel, e.Key, e.Ver, e.T
-			a.Messages = append(a.Messages, m)
+			b.publish(m)
+			b.compact(m)
 		}
 	case history.KindPublishAck:
+		// A plain message has its publish_ack already.
+		if r := a.index.get(e.ID); r != 0 && r.plain() {
+			break
+		}
 		if m := b.lookup(e.ID); m != nil && m.AckT < 0 {
 			m.AckT, m.AckErr, m.Acked = e.T, e.Err, e.Err == ""
+			b.compact(m)
 		}
 	case history.KindDeliver:
 		b.deliver(e)
@@ -177,6 +268,7 @@ func (b *builder) add(e *history.Event) {
 			mb.Spans[n-1].Down, mb.Spans[n-1].Death = e.T, e.Death
 		}
 	case history.KindFault:
+		b.lastFault[e.Member] = max(b.lastFault[e.Member], e.T)
 		d := &Death{Member: e.Member, Group: b.memberGroup[e.Member], Kind: e.Death, Client: e.Client, T: e.T, Removed: -1, Restart: -1}
 		if mb := a.Member(e.Member); d.Client == "" && mb != nil && len(mb.Spans) > 0 {
 			d.Client = mb.Spans[len(mb.Spans)-1].Client
@@ -224,6 +316,7 @@ func (b *builder) done(e *history.Event, line int) {
 		a.Summary.AckErrors++
 	}
 	b.addDone(m, d)
+	b.compact(m)
 }
 
 func (b *builder) skip(e *history.Event) {
@@ -245,9 +338,6 @@ func (b *builder) skip(e *history.Event) {
 // death's prediction, removal and hand-offs, the summary.
 func (b *builder) finish(l *history.Log) *Analysis {
 	a := b.a
-	if len(a.Messages) == 0 {
-		a.Messages = nil // as when nothing was sized for them
-	}
 	a.Log, a.Settings = l, ReadSettings(l.Start)
 	if l.Start != nil {
 		a.Sample = l.Start.SampleInterval
@@ -312,8 +402,8 @@ func (m *Message) String() string {
 
 // linkSkips finds, for each skip, the group's next copy of the message.
 func (a *Analysis) linkSkips() {
-	for _, m := range a.Messages {
-		for i := range m.Skips {
+	for m := range a.All() {
+		for i := range m.Skips { // a plain message has none: m is whole here
 			sk := &m.Skips[i]
 			for k := range m.Deliveries {
 				if dl := &m.Deliveries[k]; dl.Group == sk.Group && dl.T > sk.T && (sk.Delivery < 0 || k > sk.Delivery) {

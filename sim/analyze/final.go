@@ -29,8 +29,12 @@ type WrongKey struct {
 func (a *Analysis) finalState(g, channel string) FinalState {
 	last := map[string]int{}
 	applied := map[string]int{}
-	appliedAt := map[string]*Done{}
-	for _, m := range a.Messages {
+	type at struct {
+		t    int64
+		line int
+	}
+	appliedAt := map[string]at{} // a copy: All reuses a plain message's done
+	for m := range a.All() {
 		if !m.Acked || m.Channel != channel {
 			continue
 		}
@@ -38,8 +42,8 @@ func (a *Analysis) finalState(g, channel string) FinalState {
 		for i := range m.Dones {
 			// The later done wins; at one instant, the later history line.
 			d := &m.Dones[i]
-			if prev := appliedAt[m.Key]; d.Group == g && (prev == nil || d.T > prev.T || d.T == prev.T && d.Line > prev.Line) {
-				applied[m.Key], appliedAt[m.Key] = m.Ver, d
+			if prev, ok := appliedAt[m.Key]; d.Group == g && (!ok || d.T > prev.t || d.T == prev.t && d.Line > prev.line) {
+				applied[m.Key], appliedAt[m.Key] = m.Ver, at{d.T, d.Line}
 			}
 		}
 	}

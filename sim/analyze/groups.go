@@ -29,7 +29,7 @@ func (a *Analysis) listGroups() []string {
 	for _, mb := range a.Members {
 		add(mb.Group)
 	}
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		for _, d := range m.Deliveries {
 			add(d.Group)
 		}
@@ -46,7 +46,7 @@ func (a *Analysis) channelOf(g string) string {
 	if gs, ok := a.Settings.Groups[g]; ok {
 		return gs.Channel
 	}
-	for _, m := range a.Messages {
+	for m := range a.All() {
 		for _, d := range m.Deliveries {
 			if d.Group == g {
 				return m.Channel
@@ -125,7 +125,7 @@ func (a *Analysis) summarise() {
 		s.DurationMs = Ms(a.End)
 	}
 	var perGroup map[string]OutOfOrder
-	s.OutOfOrder, perGroup, a.Inversions = outOfOrder(a.Messages)
+	s.OutOfOrder, perGroup, a.Inversions = a.outOfOrder()
 	s.Groups = map[string]*GroupSummary{}
 	s.FinalState.Wrong = []WrongKey{}
 	for _, g := range a.Groups() {
@@ -137,8 +137,8 @@ func (a *Analysis) summarise() {
 		s.Skips += gs.Skips
 		s.FinalState.add(gs.FinalState)
 	}
-	e2e, redeliv := make([]float64, 0, len(a.Messages)), []float64(nil)
-	for _, m := range a.Messages {
+	e2e, redeliv := make([]float64, 0, a.NumMessages()), []float64(nil)
+	for m := range a.All() {
 		if m.AckErr != "" {
 			s.PublishErrors++
 		}
@@ -175,8 +175,8 @@ func (a *Analysis) summarise() {
 // groupSummary computes one group's figures (all but out_of_order).
 func (a *Analysis) groupSummary(g string) *GroupSummary {
 	gs := &GroupSummary{Channel: a.channelOf(g)}
-	e2e, redeliv := make([]float64, 0, len(a.Messages)), []float64(nil)
-	for _, m := range a.Messages {
+	e2e, redeliv := make([]float64, 0, a.NumMessages()), []float64(nil)
+	for m := range a.All() {
 		for _, d := range m.Deliveries {
 			if d.Group == g {
 				gs.Delivered++

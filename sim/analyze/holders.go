@@ -55,42 +55,61 @@ type prevCopy struct {
 // members are inferred on the way. Then each death learns what it held and
 // what it was sent.
 func (a *Analysis) handOffs() {
-	for _, m := range a.Messages {
-		prev := map[string]prevCopy{}
-		for k := range m.Deliveries {
-			dl := &m.Deliveries[k]
-			p, seen := prev[dl.Group]
-			switch {
-			case !seen && dl.Redelivered && m.PublishT >= 0:
-				// Redelivered at its first sighting: the first copy went to
-				// a member that was dead but still listed.
-				if d := a.deadListed(dl.Group, m.PublishT, dl.T); d != nil {
-					a.infer(m, d, m.PublishT, dl.Redeliveries-1, dl.T)
-					dl.After = d
-				}
-			case seen:
-				// The previous holder died still holding it (a copy it had
-				// done was no longer its to hand off).
-				if d := a.DeathOf(p.member, dl.T); d != nil && d.T >= p.t && (p.doneT < 0 || p.doneT > d.T) {
-					dl.After = d
-					a.inferResends(m, d, p.t, dl.Redeliveries-p.redeliveries-1, dl.T)
-				}
-			}
-			if dl.Redelivered {
-				dl.Cause = a.cause(dl.After, dl.T)
-			}
-			pc := prevCopy{member: dl.Member, t: dl.T, redeliveries: dl.Redeliveries, doneT: -1}
-			if dl.Done >= 0 {
-				pc.doneT = m.Dones[dl.Done].T
-			}
-			prev[dl.Group] = pc
+	var v plainView
+	for i, r := range a.store.order {
+		m := a.store.get(r, &v)
+		a.handOff(m)
+		if m.view && changedView(m) {
+			a.promote(i, m) // the rules changed a plain message: keep it whole
+			v = plainView{} // and the view is rebuilt from scratch
 		}
-		a.inferUndelivered(m, prev)
-		a.markThawed(m)
 	}
 	for _, d := range a.Deaths {
 		d.Held, d.Sent = a.heldBy(d), a.sentTo(d)
 	}
+}
+
+// changedView reports whether the hand-off rules set anything on m, a plain
+// message's rebuilt view: what a plain record cannot hold.
+func changedView(m *Message) bool {
+	dl := &m.Deliveries[0]
+	return len(m.Unseen) > 0 || dl.After != nil || dl.Cause != "" || dl.Thawed
+}
+
+// handOff works out m's copies: whose death each followed, why it came,
+// the sends to dead members.
+func (a *Analysis) handOff(m *Message) {
+	prev := map[string]prevCopy{}
+	for k := range m.Deliveries {
+		dl := &m.Deliveries[k]
+		p, seen := prev[dl.Group]
+		switch {
+		case !seen && dl.Redelivered && m.PublishT >= 0:
+			// Redelivered at its first sighting: the first copy went to
+			// a member that was dead but still listed.
+			if d := a.deadListed(dl.Group, m.PublishT, dl.T); d != nil {
+				a.infer(m, d, m.PublishT, dl.Redeliveries-1, dl.T)
+				dl.After = d
+			}
+		case seen:
+			// The previous holder died still holding it (a copy it had
+			// done was no longer its to hand off).
+			if d := a.DeathOf(p.member, dl.T); d != nil && d.T >= p.t && (p.doneT < 0 || p.doneT > d.T) {
+				dl.After = d
+				a.inferResends(m, d, p.t, dl.Redeliveries-p.redeliveries-1, dl.T)
+			}
+		}
+		if dl.Redelivered {
+			dl.Cause = a.cause(dl.After, dl.T)
+		}
+		pc := prevCopy{member: dl.Member, t: dl.T, redeliveries: dl.Redeliveries, doneT: -1}
+		if dl.Done >= 0 {
+			pc.doneT = m.Dones[dl.Done].T
+		}
+		prev[dl.Group] = pc
+	}
+	a.inferUndelivered(m, prev)
+	a.markThawed(m)
 }
 
 // inferUndelivered infers the sends of a message that some group reading
@@ -208,12 +227,14 @@ func (a *Analysis) heldBy(d *Death) []*Message {
 		}
 	}
 	var held []*Message
-	for _, m := range a.Messages {
+	var v plainView
+	for i, r := range a.store.order {
+		m := a.store.get(r, &v)
 		for k := range m.Deliveries {
 			dl := &m.Deliveries[k]
 			undone := dl.Done < 0 || m.Dones[dl.Done].T > d.T // a resumed member may do it later
 			if dl.Group == d.Group && dl.Member == d.Member && dl.T >= up && dl.T <= d.T && undone {
-				held = append(held, m)
+				held = append(held, a.promote(i, m)) // (the builder keeps these whole)
 				break
 			}
 		}
@@ -224,8 +245,8 @@ func (a *Analysis) heldBy(d *Death) []*Message {
 // sentTo lists the messages whose first copy went to d's member while dead.
 func (a *Analysis) sentTo(d *Death) []*Message {
 	var sent []*Message
-	for _, m := range a.Messages {
-		for _, s := range m.Unseen {
+	for m := range a.All() {
+		for _, s := range m.Unseen { // a plain message has none: m is whole
 			if s.Death == d && !s.Redelivered {
 				sent = append(sent, m)
 				break

@@ -6,17 +6,17 @@ import (
 	"strings"
 )
 
-// msgIndex finds a message by its id. stansim's publishers name their
-// messages "<publisher>-<n>" with n counting from 1 (sim/run/publisher.go),
-// so most ids sit in a slice per publisher, indexed by n: 8 bytes a message
-// and no hashing of the id, where a map of every id cost about 56 bytes a
-// message and most of the builder's lookups. Any other id (another
+// msgIndex finds a message's ref (store.go) by its id. stansim's
+// publishers name their messages "<publisher>-<n>" with n counting from 1
+// (sim/run/publisher.go), so most ids sit in a slice per publisher, indexed
+// by n: 4 bytes a message and no hashing of the id, where a map of every id
+// cost about 56 bytes a message and most of the builder's lookups. Any other id (another
 // program's, or an n far beyond what the publisher has sent) goes in a map.
 // Once built it is only read (get writes nothing), so outputs may look
 // messages up from several goroutines.
 type msgIndex struct {
 	dense map[string]*denseList
-	other map[string]*Message
+	other map[string]ref
 	// last is the list put last: a history's lines name few publishers,
 	// one mostly. Only put sets it.
 	last *denseList
@@ -25,7 +25,7 @@ type msgIndex struct {
 // denseList is one publisher's messages by n-1, and how many it holds.
 type denseList struct {
 	pub   string
-	msgs  []*Message
+	msgs  []ref
 	count int
 }
 
@@ -63,21 +63,33 @@ func (x *msgIndex) list(pub string) *denseList {
 	return x.dense[pub]
 }
 
-// get returns the message with id, or nil.
-func (x *msgIndex) get(id string) *Message {
+// get returns the ref of the message with id, or 0. (splitID is one to
+// one: the slot of an n holds no other id.)
+func (x *msgIndex) get(id string) ref {
 	if pub, n, ok := splitID(id); ok {
 		if l := x.list(pub); l != nil && n <= len(l.msgs) {
-			if m := l.msgs[n-1]; m != nil && m.ID == id {
-				return m
+			if r := l.msgs[n-1]; r != 0 {
+				return r
 			}
 		}
 	}
 	return x.other[id]
 }
 
-// put adds m; its id must not be in the index yet.
-func (x *msgIndex) put(m *Message) {
-	if pub, n, ok := splitID(m.ID); ok {
+// set changes the ref of id, which is in the index.
+func (x *msgIndex) set(id string, r ref) {
+	if pub, n, ok := splitID(id); ok {
+		if l := x.list(pub); l != nil && n <= len(l.msgs) && l.msgs[n-1] != 0 {
+			l.msgs[n-1] = r
+			return
+		}
+	}
+	x.other[id] = r
+}
+
+// put adds id's ref; id must not be in the index yet.
+func (x *msgIndex) put(id string, r ref) {
+	if pub, n, ok := splitID(id); ok {
 		l := x.list(pub)
 		if l == nil {
 			if x.dense == nil {
@@ -92,18 +104,19 @@ func (x *msgIndex) put(m *Message) {
 				l.msgs = slices.Grow(l.msgs, max(n-old, old))[:n] // doubling: little garbage
 				clear(l.msgs[old:])
 			}
-			if l.msgs[n-1] == nil {
-				l.msgs[n-1] = m
+			if l.msgs[n-1] == 0 {
+				l.msgs[n-1] = r
 				l.count++
 				return
 			}
 		}
 	}
 	if x.other == nil {
-		x.other = map[string]*Message{}
+		x.other = map[string]ref{}
 	}
-	x.other[m.ID] = m
+	x.other[id] = r
 }
 
-// ByID returns the message with id, or nil.
-func (a *Analysis) ByID(id string) *Message { return a.index.get(id) }
+// ByID returns the message with id (published or not), kept (Keep), or
+// nil.
+func (a *Analysis) ByID(id string) *Message { return a.resolve(a.index.get(id)) }

@@ -15,23 +15,31 @@ func TestMsgIndex(t *testing.T) {
 		"plain", "p-99999999999", "p-200000", "p-x1", "q-1", "p-2a", "p-2147483649",
 	}
 	var x msgIndex
-	made := map[string]*Message{}
-	for _, id := range ids {
-		if x.get(id) != nil {
-			t.Fatalf("get(%q) before put = non-nil", id)
+	made := map[string]ref{}
+	for i, id := range ids {
+		if x.get(id) != 0 {
+			t.Fatalf("get(%q) before put = non-zero", id)
 		}
-		m := &Message{ID: id}
-		x.put(m)
-		made[id] = m
+		x.put(id, fullRef(i))
+		made[id] = fullRef(i)
 	}
 	for _, id := range ids {
 		if got := x.get(id); got != made[id] {
-			t.Errorf("get(%q) = %v, want the message put", id, got)
+			t.Errorf("get(%q) = %v, want the ref put", id, got)
+		}
+	}
+	// set changes a ref wherever its id lives (list or map).
+	for i, id := range ids {
+		x.set(id, plainRef(i))
+	}
+	for i, id := range ids {
+		if got := x.get(id); got != plainRef(i) {
+			t.Errorf("after set, get(%q) = %v, want %v", id, got, plainRef(i))
 		}
 	}
 	for _, id := range []string{"p-4", "p-11", "orders-1", "q-2", "r-1", "p-199999", "", "plain2"} {
-		if got := x.get(id); got != nil {
-			t.Errorf("get(%q) = %+v, want nil", id, got)
+		if got := x.get(id); got != 0 {
+			t.Errorf("get(%q) = %v, want 0", id, got)
 		}
 	}
 }
@@ -64,12 +72,12 @@ func TestMsgIndexJumpingIDs(t *testing.T) {
 	for i := 1; i <= 2000; i++ {
 		ids = append(ids, fmt.Sprintf("x-%d", i*5000))
 	}
-	for _, id := range ids {
-		x.put(&Message{ID: id})
+	for i, id := range ids {
+		x.put(id, fullRef(i))
 	}
-	for _, id := range ids {
-		if m := x.get(id); m == nil || m.ID != id {
-			t.Fatalf("get(%q) = %v", id, m)
+	for i, id := range ids {
+		if r := x.get(id); r != fullRef(i) {
+			t.Fatalf("get(%q) = %v", id, r)
 		}
 	}
 	l := x.dense["x"]
@@ -82,12 +90,13 @@ func TestMsgIndexJumpingIDs(t *testing.T) {
 // messages up from several goroutines at once (as outputs may) is safe
 // (go test -race).
 func TestByIDConcurrent(t *testing.T) {
-	a := &Analysis{}
+	var ms []*Message
 	for _, p := range []string{"p", "q"} {
 		for i := 1; i <= 100; i++ {
-			a.index.put(&Message{ID: fmt.Sprintf("%s-%d", p, i)})
+			ms = append(ms, &Message{ID: fmt.Sprintf("%s-%d", p, i)})
 		}
 	}
+	a := withMessages(ms...)
 	var wg sync.WaitGroup
 	for _, p := range []string{"p", "q"} {
 		wg.Go(func() {

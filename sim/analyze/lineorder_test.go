@@ -35,8 +35,8 @@ func TestDeliveryLineBeforePublishLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := a.Summary
-	if s.Published != 1 || s.Processed != 1 || s.Lost != 0 || len(a.Messages) != 1 || a.Messages[0].PublishT != 10 {
-		t.Errorf("published %d, processed %d, lost %d, messages %d: want the message published at 10 and done", s.Published, s.Processed, s.Lost, len(a.Messages))
+	if s.Published != 1 || s.Processed != 1 || s.Lost != 0 || a.NumMessages() != 1 || a.MessageAt(0).PublishT != 10 {
+		t.Errorf("published %d, processed %d, lost %d, messages %d: want the message published at 10 and done", s.Published, s.Processed, s.Lost, a.NumMessages())
 	}
 }
 

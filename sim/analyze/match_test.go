@@ -80,8 +80,8 @@ func TestUnpublishedIDs(t *testing.T) {
 		`{"t":4,"ev":"done","id":"x-1","key":"x-k1","ver":1,"member":"g-1","group":"g","redeliveries":1}`,
 	)
 	s := a.Summary
-	if s.Delivered != 1 || s.Redelivered != 1 || s.Published != 0 || s.Processed != 0 || len(a.Messages) != 0 || a.ByID("x-1") == nil {
-		t.Errorf("summary %+v, %d messages", s, len(a.Messages))
+	if s.Delivered != 1 || s.Redelivered != 1 || s.Published != 0 || s.Processed != 0 || a.NumMessages() != 0 || a.ByID("x-1") == nil {
+		t.Errorf("summary %+v, %d messages", s, a.NumMessages())
 	}
 }
 
@@ -105,9 +105,9 @@ func TestBySeq(t *testing.T) {
 		{[]uint64{2, 2, 1}, "cab"},
 		{[]uint64{0, 0}, "ab"},
 	} {
-		a := &Analysis{Messages: ms(tc.seqs...)}
+		a := withMessages(ms(tc.seqs...)...)
 		got := ""
-		for _, m := range a.BySeq() {
+		for m := range a.BySeq() {
 			got += m.ID
 		}
 		if got != tc.want {

@@ -24,8 +24,8 @@ type doneEntry struct {
 // outOfOrder counts inversions over the first done of each id, per group and
 // key: the totals, each group's figures, and the pairs (capped). It marks
 // every first done that came after a higher version as Late.
-func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion) {
-	keys, lists := doneLists(msgs)
+func (a *Analysis) outOfOrder() (OutOfOrder, map[string]OutOfOrder, []Inversion) {
+	keys, lists := a.doneLists()
 	var res OutOfOrder
 	perGroup := map[string]OutOfOrder{}
 	var pairs []Inversion
@@ -39,21 +39,23 @@ func outOfOrder(msgs []*Message) (OutOfOrder, map[string]OutOfOrder, []Inversion
 			}
 			return cmp.Compare(x.idx, y.idx)
 		})
-		vers := sc.versions(msgs, l)
+		vers := sc.versions(&a.store, l)
 		ranks := sc.rank(vers)
 		before := sc.greaterBefore(ranks)
 		n := 0
 		for j, c := range before {
 			n += c
 			if c > 0 {
-				msgs[l[j].idx].Dones[l[j].done].Late = true
+				a.store.markLate(int(l[j].idx), int(l[j].done))
 			}
 			// List the pairs ending at j while under the cap: scan back for
 			// the c earlier entries with a higher version.
 			for i := j - 1; c > 0 && i >= 0 && len(pairs) < MaxPairs; i-- {
 				if vers[i] > vers[j] {
 					c--
-					pairs = append(pairs, Inversion{Group: k.g, Key: k.k, Early: msgs[l[i].idx], Late: msgs[l[j].idx], EarlyT: l[i].t, LateT: l[j].t})
+					// A listed pair's messages are kept whole: outputs
+					// name them and find them by pointer.
+					pairs = append(pairs, Inversion{Group: k.g, Key: k.k, Early: a.promoteAt(int(l[i].idx)), Late: a.promoteAt(int(l[j].idx)), EarlyT: l[i].t, LateT: l[j].t})
 				}
 			}
 		}
@@ -79,7 +81,7 @@ type groupKey struct{ g, k string }
 // one list per (group, key), keys in order of first appearance. The lists
 // share one array, filled in two passes (count, then place), so that no
 // list grows by appending.
-func doneLists(msgs []*Message) ([]groupKey, [][]doneEntry) {
+func (a *Analysis) doneLists() ([]groupKey, [][]doneEntry) {
 	ids := map[groupKey]int{}
 	var keys []groupKey
 	var counts []int
@@ -95,8 +97,8 @@ func doneLists(msgs []*Message) ([]groupKey, [][]doneEntry) {
 		return id
 	}
 	// The first pass also remembers each entry's key, in visiting order.
-	keyIDs := make([]int32, 0, len(msgs))
-	for _, m := range msgs {
+	keyIDs := make([]int32, 0, a.NumMessages())
+	for m := range a.All() {
 		if !m.Acked {
 			continue
 		}
@@ -115,8 +117,9 @@ func doneLists(msgs []*Message) ([]groupKey, [][]doneEntry) {
 		lists[id] = all[off : off : off+c]
 		off += c
 	}
-	next := 0
-	for i, m := range msgs {
+	next, i := 0, -1
+	for m := range a.All() {
+		i++
 		if !m.Acked {
 			continue
 		}
@@ -144,10 +147,10 @@ func grow(buf []int, n int) []int {
 }
 
 // versions returns the versions of l's messages, in l's order.
-func (s *orderScratch) versions(msgs []*Message, l []doneEntry) []int {
+func (s *orderScratch) versions(st *store, l []doneEntry) []int {
 	s.vers = grow(s.vers, len(l))
 	for i, e := range l {
-		s.vers[i] = msgs[e.idx].Ver
+		s.vers[i] = st.verAt(int(e.idx))
 	}
 	return s.vers
 }

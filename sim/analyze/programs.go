@@ -115,7 +115,7 @@ func (a *Analysis) deliveriesOf(member, client string) int {
 		if sp.Client != client {
 			continue
 		}
-		for _, m := range a.Messages {
+		for m := range a.All() {
 			for _, d := range m.Deliveries {
 				if d.Member == member && d.T >= sp.Up && (sp.Down < 0 || d.T <= sp.Down) {
 					n++

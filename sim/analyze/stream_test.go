@@ -49,7 +49,7 @@ func readFileMatchesAnalyze(t *testing.T) {
 		if string(wb) != string(gb) {
 			t.Errorf("%s: summary\n got %s\nwant %s", path, gb, wb)
 		}
-		for _, m := range want.Messages {
+		for _, m := range want.List() {
 			if g := got.ByID(m.ID); g == nil || !reflect.DeepEqual(g, m) {
 				t.Errorf("%s: ByID(%q) = %+v, want %+v", path, m.ID, g, m)
 			}
@@ -61,7 +61,7 @@ func readFileMatchesAnalyze(t *testing.T) {
 			name      string
 			got, want any
 		}{
-			{"messages", got.Messages, want.Messages}, {"members", got.Members, want.Members},
+			{"messages", got.List(), want.List()}, {"members", got.Members, want.Members},
 			{"deaths", got.Deaths, want.Deaths}, {"views", got.Views, want.Views}, {"inversions", got.Inversions, want.Inversions},
 			{"groups", got.Groups(), want.Groups()}, {"publishers", got.Publishers(), want.Publishers()},
 			{"settings", got.Settings, want.Settings}, {"end", got.End, want.End}, {"sample", got.Sample, want.Sample},

@@ -152,7 +152,7 @@ func checkInvariants(t *testing.T, a *Analysis) {
 	if len(s.ZombieWindows) != len(a.Deaths) {
 		t.Errorf("%d zombie windows for %d deaths", len(s.ZombieWindows), len(a.Deaths))
 	}
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		for k, d := range m.Deliveries {
 			if d.Redelivered != (d.Cause != "") {
 				t.Errorf("%s delivery %d: redelivered %v with cause %q", m.ID, k, d.Redelivered, d.Cause)
@@ -211,7 +211,7 @@ func details(name string, a *Analysis) []byte {
 	}
 	// Messages whose story is more than publish, deliver, done.
 	fmt.Fprintf(&b, "messages (redelivered, done twice, or never done; first done marked *):\n")
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		if len(m.Deliveries) == 1 && !m.Deliveries[0].Redelivered && len(m.Dones) == 1 && m.Acked {
 			continue
 		}
@@ -282,7 +282,7 @@ func ids(ms []*Message) string {
 // onlyChannel is the channel of every message, or "" when there are several.
 func onlyChannel(a *Analysis) string {
 	c := ""
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		if c != "" && m.Channel != c {
 			return ""
 		}

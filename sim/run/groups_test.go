@@ -50,14 +50,14 @@ faults: [{at: 800ms, member: g-1, death: graceful, restart_after: 1500ms}]
 					t.Fatal("no restart recorded")
 				}
 				inFlight := int64(100 * time.Millisecond)
-				for _, m := range a.Messages {
+				for _, m := range a.List() {
 					if m.FirstDone() == nil && (m.PublishT < d.T-inFlight || m.PublishT > d.Restart) {
 						t.Errorf("%s published at %.3fs was lost though the group existed", m, float64(m.PublishT)/1e9)
 					}
 				}
 			}
 			if c.dups {
-				for _, m := range a.Messages {
+				for _, m := range a.List() {
 					if len(m.Dones) > 1 {
 						for _, dl := range m.Deliveries {
 							if dl.Redelivered {

@@ -111,7 +111,7 @@ func TestJetStreamHang(t *testing.T) {
 		t.Error(err)
 	}
 	sentToHung := 0
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		if m.PublishT <= d.T || m.PublishT >= d.Removed {
 			continue
 		}

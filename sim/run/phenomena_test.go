@@ -24,7 +24,7 @@ func ns(d int64) time.Duration { return time.Duration(d) }
 // heldBy lists the messages member got before t and had not finished by t.
 func heldBy(a *analyze.Analysis, member string, t int64) []*analyze.Message {
 	var held []*analyze.Message
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		got, finished := false, false
 		for _, d := range m.Deliveries {
 			if d.Member == member && d.T <= t {

@@ -69,7 +69,7 @@ duration: 10s
 publishers: [{name: p, channel: c, count: 60, rate: 60, keys: 3}]
 listeners: [{group: g, channel: c, members: 3, ack_wait: 30s, process_time: 5ms, mode: process}]
 `)
-	for _, m := range a.Messages {
+	for _, m := range a.List() {
 		for _, d := range m.Deliveries {
 			if d.T < m.PublishT {
 				t.Errorf("%s delivered to %s at %v, %v before its publish", m, d.Member, ns(d.T), ns(m.PublishT-d.T))

@@ -1,0 +1,295 @@
+package analyze
+
+import (
+	"iter"
+	"math"
+	"slices"
+)
+
+// This file holds how an Analysis keeps its messages (ARCHITECTURE.md,
+// "One analysis"). Nearly every message of a large run has a plain story:
+// published and acknowledged, delivered once to one member, which did it
+// once, with no death of that member in between. Such a message is kept as
+// one plainMsg of 80 bytes instead of a Message with its delivery and done
+// (about 450 bytes with their slices and strings), which is what keeps a
+// report's memory from growing with every message (BENCHMARKS.md). The
+// outputs never see the difference: All yields a plain message rebuilt
+// field for field, as a Message holding that story would be. A message
+// whose story grows (a later line names it) is unfolded back into a
+// Message; one the finishing rules would change (an inferred send to a
+// dead member, a listed inversion) is made whole before they do.
+
+// ref names one message in the store: a slot in full, or an index into
+// the plain records. The zero ref names none.
+type ref uint32
+
+const plainBit ref = 1 << 31
+
+func fullRef(slot int) ref { return ref(slot + 1) }
+func plainRef(i int) ref   { return plainBit | ref(i+1) }
+func (r ref) plain() bool  { return r&plainBit != 0 }
+func (r ref) at() int      { return int(r&^plainBit) - 1 }
+
+// plainMsg is a message with a plain story: its Delivery and Done are
+// implied (one each, by one member of one group, redelivered never).
+type plainMsg struct {
+	id                          string
+	publishT, ackT, delT, doneT int64
+	seq                         uint64
+	ver                         int32
+	line                        int32 // the done's Line
+	pos                         int32 // the place in publish order
+	key                         uint32
+	shape                       uint16
+	late                        bool // the done's Late
+}
+
+// shape is what many plain messages share: who published them on which
+// channel, and the member (and its group) that got and did them.
+type shape struct{ pub, channel, member, group string }
+
+// plainChunk is how many plain records one chunk holds: chunks never move,
+// so the records never need copying as they grow.
+const plainChunk = 4096
+
+// store holds the messages: every published one in publish order, each a
+// whole Message (in a slot of full) or a plain record.
+type store struct {
+	order  []ref
+	full   []*Message // by slot; a free slot keeps its Message for reuse
+	free   []int32
+	plains [][]plainMsg
+	nplain int
+	keys   []string
+	keyIDs map[string]uint32
+	shapes []shape
+	shapeN map[shape]uint16
+	// byMember is the shape last interned for each member: nearly always
+	// the one asked for, found by hashing one string instead of four.
+	byMember map[string]uint16
+}
+
+// plainAt returns plain record i.
+func (s *store) plainAt(i int) *plainMsg { return &s.plains[i/plainChunk][i%plainChunk] }
+
+// addPlain stores p and returns its index.
+func (s *store) addPlain(p plainMsg) int {
+	i := s.nplain
+	if i%plainChunk == 0 {
+		s.plains = append(s.plains, make([]plainMsg, plainChunk))
+	}
+	*s.plainAt(i) = p
+	s.nplain++
+	return i
+}
+
+// keyID interns key.
+func (s *store) keyID(key string) (uint32, bool) {
+	if id, ok := s.keyIDs[key]; ok {
+		return id, true
+	}
+	if len(s.keys) == math.MaxUint32 {
+		return 0, false
+	}
+	if s.keyIDs == nil {
+		s.keyIDs = map[string]uint32{}
+	}
+	id := uint32(len(s.keys))
+	s.keys = append(s.keys, key)
+	s.keyIDs[key] = id
+	return id, true
+}
+
+// shapeID interns sh; false once there are too many to name in 16 bits
+// (then messages stay whole).
+func (s *store) shapeID(sh shape) (uint16, bool) {
+	if id, ok := s.byMember[sh.member]; ok && s.shapes[id] == sh {
+		return id, true
+	}
+	if s.byMember == nil {
+		s.byMember = map[string]uint16{}
+	}
+	if id, ok := s.shapeN[sh]; ok {
+		s.byMember[sh.member] = id
+		return id, true
+	}
+	if len(s.shapes) == math.MaxUint16 {
+		return 0, false
+	}
+	if s.shapeN == nil {
+		s.shapeN = map[shape]uint16{}
+	}
+	id := uint16(len(s.shapes))
+	s.shapes = append(s.shapes, sh)
+	s.shapeN[sh], s.byMember[sh.member] = id, id
+	return id, true
+}
+
+// plainView is the Message All rebuilds a plain record into. Between
+// records it rewrites only what differs: the fields every plain story
+// shares are set once, a shape's and a key's strings when they change.
+type plainView struct {
+	m     Message
+	del   [1]Delivery
+	done  [1]Done
+	ready bool
+	shape uint16 // the shape and key filled in (when ready)
+	key   uint32
+}
+
+// fill rebuilds record p into v.
+func (s *store) fill(v *plainView, p *plainMsg) *Message {
+	if !v.ready {
+		v.del[0] = Delivery{Done: 0, Skip: -1}
+		v.done[0] = Done{Delivery: 0}
+		v.m = Message{Acked: true, Deliveries: v.del[:], Dones: v.done[:], slot: -1, view: true}
+		v.shape, v.key = ^p.shape, ^p.key
+		v.ready = true
+	}
+	if p.shape != v.shape {
+		sh := &s.shapes[p.shape]
+		v.m.Pub, v.m.Channel = sh.pub, sh.channel
+		v.del[0].Member, v.del[0].Group = sh.member, sh.group
+		v.done[0].Member, v.done[0].Group = sh.member, sh.group
+		v.shape = p.shape
+	}
+	if p.key != v.key {
+		v.m.Key, v.key = s.keys[p.key], p.key
+	}
+	m, dl, dn := &v.m, &v.del[0], &v.done[0]
+	m.ID, m.Ver, m.PublishT, m.AckT, m.Seq, m.pos = p.id, int(p.ver), p.publishT, p.ackT, p.seq, p.pos
+	dl.T, dl.Seq = p.delT, p.seq
+	dn.T, dn.Line, dn.Late = p.doneT, int(p.line), p.late
+	return m
+}
+
+// get returns the message r names, rebuilding a plain one into v.
+func (s *store) get(r ref, v *plainView) *Message {
+	if r.plain() {
+		return s.fill(v, s.plainAt(r.at()))
+	}
+	return s.full[r.at()]
+}
+
+// seqAt is the server sequence of the message at place i.
+func (s *store) seqAt(i int) uint64 {
+	if r := s.order[i]; r.plain() {
+		return s.plainAt(r.at()).seq
+	}
+	return s.full[s.order[i].at()].Seq
+}
+
+// verAt is the version of the message at place i.
+func (s *store) verAt(i int) int {
+	if r := s.order[i]; r.plain() {
+		return int(s.plainAt(r.at()).ver)
+	}
+	return s.full[s.order[i].at()].Ver
+}
+
+// markLate marks done di of the message at place i Late.
+func (s *store) markLate(i, di int) {
+	if r := s.order[i]; r.plain() {
+		s.plainAt(r.at()).late = true // di is 0: a plain message has one done
+		return
+	}
+	s.full[s.order[i].at()].Dones[di].Late = true
+}
+
+// plainStory reports whether m's story is plain (see the top of this
+// file) and fits a plain record.
+func plainStory(m *Message) bool {
+	if m.pos < 0 || m.PublishT < 0 || !m.Acked || m.AckT < 0 || m.AckErr != "" ||
+		len(m.Deliveries) != 1 || len(m.Dones) != 1 || len(m.Skips) != 0 || len(m.Unseen) != 0 ||
+		m.Ver < math.MinInt32 || m.Ver > math.MaxInt32 {
+		return false
+	}
+	dl, dn := &m.Deliveries[0], &m.Dones[0]
+	return dl.Seq == m.Seq && !dl.Redelivered && dl.Redeliveries == 0 && dl.Cause == "" && dl.After == nil &&
+		dl.Done == 0 && dl.Skip == -1 && !dl.Thawed &&
+		dn.Member == dl.Member && dn.Group == dl.Group && dn.Redeliveries == 0 && dn.AckErr == "" &&
+		dn.Delivery == 0 && !dn.Late && dn.Line <= math.MaxInt32
+}
+
+// NumMessages is how many messages were published (All's length).
+func (a *Analysis) NumMessages() int { return len(a.store.order) }
+
+// All yields every published message in publish order. A message with a
+// plain story is rebuilt into one Message that the next step reuses: a
+// caller that keeps a message (or a pointer into its deliveries or
+// dones) past its step keeps Keep's result instead.
+func (a *Analysis) All() iter.Seq[*Message] {
+	return func(yield func(*Message) bool) {
+		var v plainView
+		for _, r := range a.store.order {
+			if !yield(a.store.get(r, &v)) {
+				return
+			}
+		}
+	}
+}
+
+// Keep returns a message All yielded in a form that stays valid: m itself
+// when the analysis holds it whole, else a copy of the rebuilt one.
+func (a *Analysis) Keep(m *Message) *Message {
+	if !m.view {
+		return m
+	}
+	c := *m
+	c.Deliveries, c.Dones, c.view = slices.Clone(m.Deliveries), slices.Clone(m.Dones), false
+	return &c
+}
+
+// MessageAt returns the message at place i of publish order (All's
+// order), kept (Keep).
+func (a *Analysis) MessageAt(i int) *Message {
+	var v plainView
+	return a.Keep(a.store.get(a.store.order[i], &v))
+}
+
+// List returns every published message, kept (Keep): a new copy of each
+// plain one on every call, so it is for small runs and tests.
+func (a *Analysis) List() []*Message {
+	out := make([]*Message, 0, a.NumMessages())
+	for m := range a.All() {
+		out = append(out, a.Keep(m))
+	}
+	return out
+}
+
+// Pos is the message's place in publish order (All's order, MessageAt's
+// index), or -1 for a message never published.
+func (m *Message) Pos() int { return int(m.pos) }
+
+// promote makes the message at place pos whole, set to m (the rebuilt
+// view of it, possibly changed), and returns it. Only the builder's
+// finishing rules call it, before the analysis is read.
+func (a *Analysis) promote(pos int, m *Message) *Message {
+	s := &a.store
+	if !s.order[pos].plain() {
+		return s.full[s.order[pos].at()]
+	}
+	c := a.Keep(m)
+	c.slot = int32(len(s.full))
+	s.full = append(s.full, c)
+	r := fullRef(int(c.slot))
+	s.order[pos] = r
+	a.index.set(c.ID, r)
+	return c
+}
+
+// promoteAt makes the message at place pos whole and returns it.
+func (a *Analysis) promoteAt(pos int) *Message {
+	var v plainView
+	return a.promote(pos, a.store.get(a.store.order[pos], &v))
+}
+
+// resolve returns the message r names, stable: a plain one as a kept
+// copy; nil for the zero ref.
+func (a *Analysis) resolve(r ref) *Message {
+	if r == 0 {
+		return nil
+	}
+	var v plainView
+	return a.Keep(a.store.get(r, &v))
+}
