@@ -45,8 +45,9 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	dInOrder.XYs, dLate.XYs, dRedo.XYs = make([][2]float64, 0, len(pts)-nLate), make([][2]float64, 0, nLate), make([][2]float64, 0, nRedo)
 	lo, hi := 0.0, 0.0
 	for _, q := range pts {
-		xy := [2]float64{q.x, q.rank}
-		dxy := [2]float64{q.x, q.rank - q.x}
+		x, rank := float64(q.x), float64(q.rank)
+		xy := [2]float64{x, rank}
+		dxy := [2]float64{x, rank - x}
 		lo, hi = min(lo, dxy[1]), max(hi, dxy[1])
 		if q.late {
 			late.XYs, dLate.XYs = append(late.XYs, xy), append(dLate.XYs, dxy)
@@ -74,7 +75,7 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	if len(late.XYs) <= 40 {
 		for _, q := range pts {
 			if q.late {
-				labels.Labels = append(labels.Labels, Label{X: q.x, Y: q.rank, Text: msgLabel(a.MessageAt(int(q.pos))), Color: ColorOutOfOrder,
+				labels.Labels = append(labels.Labels, Label{X: float64(q.x), Y: float64(q.rank), Text: msgLabel(a.MessageAt(int(q.pos))), Color: ColorOutOfOrder,
 					Priority: 10, Sides: []Side{Left, AboveLeft, BelowLeft, Above, Above2}})
 			}
 		}
@@ -165,11 +166,13 @@ func abs(f float64) float64 {
 	return f
 }
 
+// orderPoint is one message's first done in one group: 32 bytes, as a
+// large run has one per message and group.
 type orderPoint struct {
-	pos         int32 // the message's place in publish order (Message.Pos)
-	group       string
-	t           int64   // the first done in the group
-	x, rank     float64 // publish rank, done rank (1-based, per group)
+	t           int64  // the first done in the group
+	pos         int32  // the message's place in publish order (Message.Pos)
+	x, rank     int32  // publish rank, done rank (1-based, per group)
+	group       uint32 // index in groupsOf's list
 	late        bool
 	redelivered bool
 }
@@ -180,7 +183,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 	groups := groupsOf(a)
 	out := make([]orderPoint, 0, a.NumMessages()*len(groups)) // presized: a large run has a point per message
 	var order []int32
-	for _, g := range groups {
+	for gi, g := range groups {
 		pts := out[len(out):]
 		for m := range a.BySeq() {
 			if m.Seq == 0 {
@@ -189,7 +192,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 			for _, d := range m.Dones {
 				if d.Group == g {
 					red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
-					pts = append(pts, orderPoint{pos: int32(m.Pos()), group: g, t: d.T, x: float64(len(pts) + 1), late: d.Late, redelivered: red})
+					pts = append(pts, orderPoint{pos: int32(m.Pos()), group: uint32(gi), t: d.T, x: int32(len(pts) + 1), late: d.Late, redelivered: red})
 					break
 				}
 			}
@@ -207,7 +210,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 			return cmp.Compare(pts[i].x, pts[j].x)
 		})
 		for r, i := range order {
-			pts[i].rank = float64(r + 1)
+			pts[i].rank = int32(r + 1)
 		}
 		out = out[:len(out)+len(pts)]
 	}
@@ -256,7 +259,7 @@ func inversionLinks(a *analyze.Analysis, pts []orderPoint) Segments {
 	placed := make(map[int32]bool, len(at))
 	for _, q := range pts {
 		if _, want := at[q.pos]; want && !placed[q.pos] {
-			at[q.pos], placed[q.pos] = [2]float64{q.x, q.rank}, true
+			at[q.pos], placed[q.pos] = [2]float64{float64(q.x), float64(q.rank)}, true
 		}
 	}
 	var ss Segments

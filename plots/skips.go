@@ -63,9 +63,10 @@ func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
 		g   string
 		pos int32 // Message.Pos
 	}
+	groups := groupsOf(a) // what orderPoint.group indexes
 	at := make(map[gm]float64, len(pts))
 	for _, q := range pts {
-		at[gm{q.group, q.pos}] = q.x
+		at[gm{groups[q.group], q.pos}] = float64(q.x)
 	}
 	count := map[[2]float64]int{}
 	var first []Label
@@ -78,7 +79,7 @@ func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
 			}
 			y := 0.5
 			for _, q := range pts {
-				if q.group == sk.Group && q.t < sk.T {
+				if groups[q.group] == sk.Group && q.t < sk.T {
 					y++
 				}
 			}

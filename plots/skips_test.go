@@ -57,8 +57,9 @@ func TestOrderSkipPlaces(t *testing.T) {
 	}
 	m := a.ByID("tickets-7")
 	for _, q := range pts {
-		if int(q.pos) == m.Pos() && q.group == "checked" {
-			if got := sk.top[0]; got.X != q.x || got.Y != 5.5 || sk.bottom[0].Y != 5.5-q.x {
+		if int(q.pos) == m.Pos() && groupsOf(a)[q.group] == "checked" {
+			if x := float64(q.x); sk.top[0].X != x || sk.top[0].Y != 5.5 || sk.bottom[0].Y != 5.5-x {
+				got := sk.top[0]
 				t.Errorf("mark at (%v, %v), want (%v, 5.5): five versions were done when v7 was skipped", got.X, got.Y, q.x)
 			}
 			return
