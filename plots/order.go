@@ -39,25 +39,25 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 			nRedo++
 		}
 	}
-	// Presized: a dense run has a point per message in each panel.
-	inOrder.XYs, late.XYs, redo.XYs = make([][2]float64, 0, len(pts)-nLate), make([][2]float64, 0, nLate), make([][2]float64, 0, nRedo)
-	dInOrder, dLate, dRedo := inOrder, late, redo
-	dInOrder.XYs, dLate.XYs, dRedo.XYs = make([][2]float64, 0, len(pts)-nLate), make([][2]float64, 0, nLate), make([][2]float64, 0, nRedo)
+	// Presized: a dense run has a point per message. The displacement
+	// panel draws the same points (Minus).
+	inOrder.XYs, late.XYs, redo.XYs = make([][2]float32, 0, len(pts)-nLate), make([][2]float32, 0, nLate), make([][2]float32, 0, nRedo)
 	lo, hi := 0.0, 0.0
 	for _, q := range pts {
-		x, rank := float64(q.x), float64(q.rank)
-		xy := [2]float64{x, rank}
-		dxy := [2]float64{x, rank - x}
-		lo, hi = min(lo, dxy[1]), max(hi, dxy[1])
+		xy := [2]float32{float32(q.x), float32(q.rank)} // exact to 2^24 ranks; beyond, far under a pixel
+		d := float64(q.rank) - float64(q.x)
+		lo, hi = min(lo, d), max(hi, d)
 		if q.late {
-			late.XYs, dLate.XYs = append(late.XYs, xy), append(dLate.XYs, dxy)
+			late.XYs = append(late.XYs, xy)
 		} else {
-			inOrder.XYs, dInOrder.XYs = append(inOrder.XYs, xy), append(dInOrder.XYs, dxy)
+			inOrder.XYs = append(inOrder.XYs, xy)
 		}
 		if q.redelivered {
-			redo.XYs, dRedo.XYs = append(redo.XYs, xy), append(dRedo.XYs, dxy)
+			redo.XYs = append(redo.XYs, xy)
 		}
 	}
+	dInOrder, dLate, dRedo := inOrder, late, redo
+	dInOrder.Minus, dLate.Minus, dRedo.Minus = true, true, true
 	n := float64(max(len(pts), 1))
 
 	top := newPanel("", "done rank (order of first done)")
@@ -166,10 +166,9 @@ func abs(f float64) float64 {
 	return f
 }
 
-// orderPoint is one message's first done in one group: 32 bytes, as a
+// orderPoint is one message's first done in one group: 20 bytes, as a
 // large run has one per message and group.
 type orderPoint struct {
-	t           int64  // the first done in the group
 	pos         int32  // the message's place in publish order (Message.Pos)
 	x, rank     int32  // publish rank, done rank (1-based, per group)
 	group       uint32 // index in groupsOf's list
@@ -183,8 +182,10 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 	groups := groupsOf(a)
 	out := make([]orderPoint, 0, a.NumMessages()*len(groups)) // presized: a large run has a point per message
 	var order []int32
+	var ts []int64 // the points' first done times, while ranking
 	for gi, g := range groups {
 		pts := out[len(out):]
+		ts = ts[:0]
 		for m := range a.BySeq() {
 			if m.Seq == 0 {
 				continue
@@ -192,7 +193,8 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 			for _, d := range m.Dones {
 				if d.Group == g {
 					red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
-					pts = append(pts, orderPoint{pos: int32(m.Pos()), group: uint32(gi), t: d.T, x: int32(len(pts) + 1), late: d.Late, redelivered: red})
+					pts = append(pts, orderPoint{pos: int32(m.Pos()), group: uint32(gi), x: int32(len(pts) + 1), late: d.Late, redelivered: red})
+					ts = append(ts, d.T)
 					break
 				}
 			}
@@ -204,7 +206,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 		// (t, x) is a total order (x is unique in a group): no stable sort
 		// needed.
 		slices.SortFunc(order, func(i, j int32) int {
-			if c := cmp.Compare(pts[i].t, pts[j].t); c != 0 {
+			if c := cmp.Compare(ts[i], ts[j]); c != 0 {
 				return c
 			}
 			return cmp.Compare(pts[i].x, pts[j].x)

@@ -18,12 +18,26 @@ const DenseThreshold = 3000
 const rasterScale = 2
 
 // PointClass is one class of points in a Scatter: drawn in order, so
-// later classes sit on top.
+// later classes sit on top. A dense chart has a point per message, so a
+// point is two float32s (exact for whole numbers up to 2^24, such as
+// ranks), and a second panel of the same points shares them (Minus).
 type PointClass struct {
-	XYs    [][2]float64
+	XYs    [][2]float32
 	Color  color.NRGBA
 	Radius vg.Length
 	Ring   bool // vector mode: draw a ring rather than a disc
+	// Minus draws each point at (x, y-x): how far it sits off the
+	// diagonal.
+	Minus bool
+}
+
+// at is point i as drawn.
+func (c *PointClass) at(i int) (x, y float64) {
+	x, y = float64(c.XYs[i][0]), float64(c.XYs[i][1])
+	if c.Minus {
+		y -= x
+	}
+	return x, y
 }
 
 // Scatter draws point classes as vector glyphs, or, when they hold more
@@ -71,14 +85,15 @@ func (s Scatter) Len() int {
 func (s Scatter) DataRange() (xmin, xmax, ymin, ymax float64) {
 	first := true
 	for _, c := range s.Classes {
-		for _, p := range c.XYs {
+		for i := range c.XYs {
+			x, y := c.at(i)
 			if first {
-				xmin, xmax, ymin, ymax = p[0], p[0], p[1], p[1]
+				xmin, xmax, ymin, ymax = x, x, y, y
 				first = false
 				continue
 			}
-			xmin, xmax = min(xmin, p[0]), max(xmax, p[0])
-			ymin, ymax = min(ymin, p[1]), max(ymax, p[1])
+			xmin, xmax = min(xmin, x), max(xmax, x)
+			ymin, ymax = min(ymin, y), max(ymax, y)
 		}
 	}
 	if first {
@@ -96,8 +111,9 @@ func (s Scatter) Plot(c draw.Canvas, p *plot.Plot) {
 			if cl.Ring {
 				sty.Shape = ringGlyph{Width: 1.2}
 			}
-			for _, xy := range cl.XYs {
-				pt := vg.Point{X: trX(xy[0]), Y: trY(xy[1])}
+			for i := range cl.XYs {
+				x, y := cl.at(i)
+				pt := vg.Point{X: trX(x), Y: trY(y)}
 				if c.Contains(pt) {
 					c.DrawGlyphNoClip(sty, pt)
 				}
@@ -131,9 +147,10 @@ func (s Scatter) raster(c draw.Canvas, trX, trY func(float64) vg.Length, w, h in
 		}
 		mask := discMask(r, inner)
 		rad := (len(mask) - 1) / 2
-		for _, xy := range cl.XYs {
-			px := int(float64(trX(xy[0])-c.Min.X) * rasterScale)
-			py := h - 1 - int(float64(trY(xy[1])-c.Min.Y)*rasterScale)
+		for i := range cl.XYs {
+			x, y := cl.at(i)
+			px := int(float64(trX(x)-c.Min.X) * rasterScale)
+			py := h - 1 - int(float64(trY(y)-c.Min.Y)*rasterScale)
 			for dy := -rad; dy <= rad; dy++ {
 				y := py + dy
 				if y < 0 || y >= h {

@@ -2,6 +2,8 @@ package plots
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -68,6 +70,7 @@ func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
 	for _, q := range pts {
 		at[gm{groups[q.group], q.pos}] = float64(q.x)
 	}
+	done := firstDoneTimes(a, groups)
 	count := map[[2]float64]int{}
 	var first []Label
 	for m := range a.All() {
@@ -77,12 +80,9 @@ func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
 				out.missing++
 				continue
 			}
-			y := 0.5
-			for _, q := range pts {
-				if groups[q.group] == sk.Group && q.t < sk.T {
-					y++
-				}
-			}
+			// Above the points of the group done before the skip.
+			ts := done[sk.Group]
+			y := 0.5 + float64(sort.Search(len(ts), func(i int) bool { return ts[i] >= sk.T }))
 			if count[[2]float64{x, y}]++; count[[2]float64{x, y}] > 1 {
 				continue
 			}
@@ -155,4 +155,25 @@ func hasSkips(a *analyze.Analysis) bool {
 		}
 	}
 	return false
+}
+
+// firstDoneTimes is, per group, the sorted first done times of the
+// messages the order chart draws a point for there (orderPoints: those
+// with a server sequence).
+func firstDoneTimes(a *analyze.Analysis, groups []string) map[string][]int64 {
+	out := map[string][]int64{}
+	for m := range a.All() {
+		if m.Seq == 0 {
+			continue
+		}
+		for _, g := range groups {
+			if d := m.FirstDoneIn(g); d != nil {
+				out[g] = append(out[g], d.T)
+			}
+		}
+	}
+	for _, ts := range out {
+		slices.Sort(ts)
+	}
+	return out
 }

@@ -206,8 +206,13 @@ func (b *builder) compact(m *Message) {
 	if !ok {
 		return
 	}
-	r := plainRef(s.addPlain(plainMsg{id: m.ID, publishT: m.PublishT, ackT: m.AckT, delT: dl.T, doneT: dn.T,
-		seq: m.Seq, ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, shape: sh}))
+	id, ok := s.addID(m.ID)
+	if !ok {
+		return
+	}
+	r := plainRef(s.addPlain(plainMsg{publishT: m.PublishT, ackD: int32(m.AckT - m.PublishT),
+		delD: int32(dl.T - m.PublishT), doneD: int32(dn.T - m.PublishT), seq: uint32(m.Seq),
+		ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, id: id, idLen: uint8(len(m.ID)), shape: sh}))
 	s.order[m.pos] = r
 	b.a.index.set(m.ID, r)
 	slot, dels, dones := m.slot, m.Deliveries[:0], m.Dones[:0]

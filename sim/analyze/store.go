@@ -4,13 +4,14 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"unsafe"
 )
 
 // This file holds how an Analysis keeps its messages (ARCHITECTURE.md,
 // "One analysis"). Nearly every message of a large run has a plain story:
 // published and acknowledged, delivered once to one member, which did it
 // once, with no death of that member in between. Such a message is kept as
-// one plainMsg of 80 bytes instead of a Message with its delivery and done
+// one plainMsg of 48 bytes and its id instead of a Message with its delivery and done
 // (about 450 bytes with their slices and strings), which is what keeps a
 // report's memory from growing with every message (BENCHMARKS.md). The
 // outputs never see the difference: All yields a plain message rebuilt
@@ -31,18 +32,27 @@ func (r ref) plain() bool  { return r&plainBit != 0 }
 func (r ref) at() int      { return int(r&^plainBit) - 1 }
 
 // plainMsg is a message with a plain story: its Delivery and Done are
-// implied (one each, by one member of one group, redelivered never).
+// implied (one each, by one member of one group, redelivered never). It
+// holds no pointer (its id is in the store's id bytes), so the collector
+// never scans the records.
 type plainMsg struct {
-	id                          string
-	publishT, ackT, delT, doneT int64
-	seq                         uint64
-	ver                         int32
-	line                        int32 // the done's Line
-	pos                         int32 // the place in publish order
-	key                         uint32
-	shape                       uint16
-	late                        bool // the done's Late
+	publishT int64
+	// The publish_ack's, the delivery's and the done's times, from the
+	// publish (a message whose times do not fit stays whole).
+	ackD, delD, doneD int32
+	seq               uint32
+	ver               int32
+	line              int32 // the done's Line
+	pos               int32 // the place in publish order
+	key               uint32
+	id                uint32 // where the id starts in the id bytes
+	shape             uint16
+	idLen             uint8
+	late              bool // the done's Late
 }
+
+// idChunk is the size of one chunk of id bytes: an id never spans two.
+const idChunk = 1 << 20
 
 // shape is what many plain messages share: who published them on which
 // channel, and the member (and its group) that got and did them.
@@ -60,6 +70,10 @@ type store struct {
 	free   []int32
 	plains [][]plainMsg
 	nplain int
+	// ids holds the plain messages' ids, back to back in chunks that are
+	// written once and never change, so a string made over its bytes stays
+	// valid.
+	ids    [][]byte
 	keys   []string
 	keyIDs map[string]uint32
 	shapes []shape
@@ -81,6 +95,40 @@ func (s *store) addPlain(p plainMsg) int {
 	*s.plainAt(i) = p
 	s.nplain++
 	return i
+}
+
+// addID stores id's bytes and returns where they start; false when the id
+// is too long for a record or the id space is full.
+func (s *store) addID(id string) (uint32, bool) {
+	n := len(id)
+	if n == 0 || n > math.MaxUint8 {
+		return 0, false
+	}
+	if last := len(s.ids) - 1; last < 0 || len(s.ids[last])+n > cap(s.ids[last]) {
+		if uint64(last+2)*idChunk > math.MaxUint32 {
+			return 0, false
+		}
+		size := idChunk // a small run's ids take a small chunk
+		if last < 0 || cap(s.ids[last]) < idChunk/2 {
+			size = 4096
+			if last >= 0 {
+				size = 2 * cap(s.ids[last])
+			}
+		}
+		s.ids = append(s.ids, make([]byte, 0, size))
+	}
+	last := len(s.ids) - 1
+	c := &s.ids[last]
+	off := uint32(last)*idChunk + uint32(len(*c))
+	*c = append(*c, id...) // within its capacity: the bytes never move
+	return off, true
+}
+
+// id returns record p's id: a string over the id bytes (never copied,
+// never changed).
+func (s *store) id(p *plainMsg) string {
+	c := s.ids[p.id/idChunk]
+	return unsafe.String(&c[p.id%idChunk], int(p.idLen))
 }
 
 // keyID interns key.
@@ -157,9 +205,9 @@ func (s *store) fill(v *plainView, p *plainMsg) *Message {
 		v.m.Key, v.key = s.keys[p.key], p.key
 	}
 	m, dl, dn := &v.m, &v.del[0], &v.done[0]
-	m.ID, m.Ver, m.PublishT, m.AckT, m.Seq, m.pos = p.id, int(p.ver), p.publishT, p.ackT, p.seq, p.pos
-	dl.T, dl.Seq = p.delT, p.seq
-	dn.T, dn.Line, dn.Late = p.doneT, int(p.line), p.late
+	m.ID, m.Ver, m.PublishT, m.AckT, m.Seq, m.pos = s.id(p), int(p.ver), p.publishT, p.publishT+int64(p.ackD), uint64(p.seq), p.pos
+	dl.T, dl.Seq = p.publishT+int64(p.delD), uint64(p.seq)
+	dn.T, dn.Line, dn.Late = p.publishT+int64(p.doneD), int(p.line), p.late
 	return m
 }
 
@@ -174,7 +222,7 @@ func (s *store) get(r ref, v *plainView) *Message {
 // seqAt is the server sequence of the message at place i.
 func (s *store) seqAt(i int) uint64 {
 	if r := s.order[i]; r.plain() {
-		return s.plainAt(r.at()).seq
+		return uint64(s.plainAt(r.at()).seq)
 	}
 	return s.full[s.order[i].at()].Seq
 }
@@ -208,8 +256,13 @@ func plainStory(m *Message) bool {
 	return dl.Seq == m.Seq && !dl.Redelivered && dl.Redeliveries == 0 && dl.Cause == "" && dl.After == nil &&
 		dl.Done == 0 && dl.Skip == -1 && !dl.Thawed &&
 		dn.Member == dl.Member && dn.Group == dl.Group && dn.Redeliveries == 0 && dn.AckErr == "" &&
-		dn.Delivery == 0 && !dn.Late && dn.Line <= math.MaxInt32
+		dn.Delivery == 0 && !dn.Late && dn.Line <= math.MaxInt32 && m.Seq <= math.MaxUint32 &&
+		fits32(m.AckT-m.PublishT) && fits32(dl.T-m.PublishT) && fits32(dn.T-m.PublishT)
 }
+
+// fits32 reports whether d fits an int32 (a time from the publish within
+// about 2.1 s either side).
+func fits32(d int64) bool { return d >= math.MinInt32 && d <= math.MaxInt32 }
 
 // NumMessages is how many messages were published (All's length).
 func (a *Analysis) NumMessages() int { return len(a.store.order) }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stansim/stansim/sim/history"
 )
@@ -129,5 +130,43 @@ func TestPlainRecordsAreWhole(t *testing.T) {
 	}
 	if plain == 0 {
 		t.Fatal("no history kept a plain record: the test compared nothing")
+	}
+}
+
+// TestIDBytes: ids stored back to back come back whole, across chunks of
+// every size, and too long an id is refused.
+func TestIDBytes(t *testing.T) {
+	var s store
+	type stored struct {
+		p  plainMsg
+		id string
+	}
+	var all []stored
+	for i := range 300000 {
+		id := fmt.Sprintf("publisher-%d", i)
+		off, ok := s.addID(id)
+		if !ok {
+			t.Fatalf("addID(%q) refused", id)
+		}
+		all = append(all, stored{plainMsg{id: off, idLen: uint8(len(id))}, id})
+	}
+	if len(s.ids) < 3 {
+		t.Fatalf("%d chunks: the test crossed no chunk boundary", len(s.ids))
+	}
+	for _, x := range all {
+		if got := s.id(&x.p); got != x.id {
+			t.Fatalf("id = %q, want %q", got, x.id)
+		}
+	}
+	if _, ok := s.addID(strings.Repeat("x", 256)); ok {
+		t.Error("a 256-byte id was stored in a record")
+	}
+}
+
+// TestPlainRecordSize: the record is the 48 bytes the comments and
+// BENCHMARKS.md count on.
+func TestPlainRecordSize(t *testing.T) {
+	if n := unsafe.Sizeof(plainMsg{}); n != 48 {
+		t.Errorf("plainMsg is %d bytes, want 48", n)
 	}
 }
