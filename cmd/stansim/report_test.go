@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -66,5 +68,21 @@ func TestRunThenReportTwice(t *testing.T) {
 	}
 	if _, _, code := stansim(t, dir, "report", filepath.Join(dir, "nowhere")); code != exitUsage {
 		t.Errorf("report of a missing folder: exit %d, want 2", code)
+	}
+}
+
+// TestHeapBudget: stansim report asks the runtime for its heap budget,
+// unless GOMEMLIMIT named another.
+func TestHeapBudget(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+	debug.SetMemoryLimit(math.MaxInt64)
+	setHeapBudget(func(string) string { return "1GiB" })
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("with GOMEMLIMIT set, the limit became %d", got)
+	}
+	setHeapBudget(func(string) string { return "" })
+	if got := debug.SetMemoryLimit(-1); got != reportHeapBudget {
+		t.Errorf("limit %d, want the report's budget %d", got, reportHeapBudget)
 	}
 }
