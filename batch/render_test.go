@@ -3,8 +3,10 @@ package batch
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	"github.com/stansim/stansim/sim/analyze"
@@ -48,5 +50,47 @@ func TestRenderAfterInterrupt(t *testing.T) {
 				t.Error("a chart was drawn after the interrupt")
 			}
 		})
+	}
+}
+
+// TestHeapBudget: a render with a heap budget sets the process's soft
+// memory limit to it when none is set, keeps a limit already set, and
+// raises the limit to twice the live heap when the analysis fills more
+// than 70% of it; without a budget it leaves the limit alone.
+func TestHeapBudget(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "diagram", "testdata", "two-deaths", history.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+	render := func(opt RenderOptions) int64 {
+		t.Helper()
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, history.FileName), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		opt.SummaryOnly = true
+		if _, err := Render(context.Background(), dir, opt); err != nil {
+			t.Fatal(err)
+		}
+		return debug.SetMemoryLimit(-1)
+	}
+	const huge = int64(1 << 40) // far above this test's heap: never raised
+	for _, c := range []struct {
+		name        string
+		before, set int64
+		want        func(int64) bool
+	}{
+		{"no budget", math.MaxInt64, 0, func(l int64) bool { return l == math.MaxInt64 }},
+		{"budget", math.MaxInt64, huge, func(l int64) bool { return l == huge }},
+		{"a limit already set", 3 * huge, huge, func(l int64) bool { return l == 3*huge }},
+		// The test binary's live heap is well over 70% of a 1 KiB budget.
+		{"raised for the live heap", math.MaxInt64, 1 << 10, func(l int64) bool { return l > 1<<20 }},
+	} {
+		debug.SetMemoryLimit(c.before)
+		if got := render(RenderOptions{HeapBudget: c.set}); !c.want(got) {
+			t.Errorf("%s: limit %d after the render", c.name, got)
+		}
 	}
 }

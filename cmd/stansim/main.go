@@ -9,23 +9,14 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/stansim/stansim/sim/run"
 )
 
-// softMemoryLimit keeps a report of a million-event history under 1 GiB:
-// the garbage collector works harder instead of letting the heap double.
-// GOMEMLIMIT in the environment overrides it.
-const softMemoryLimit = 640 << 20
-
 func main() {
 	if run.IsChild() { // a process-mode member: this binary, started again
 		os.Exit(run.ChildMain())
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(softMemoryLimit)
 	}
 	os.Exit(realMain(os.Args[1:]))
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -35,25 +34,22 @@ scenario folder in it and the batch's index.`,
 	return cmd
 }
 
-// reportHeapBudget is the heap `stansim report` asks the Go runtime to stay
-// under, unless GOMEMLIMIT sets another: a soft limit (debug.SetMemoryLimit)
-// that makes the collector run sooner once a large history's charts near
-// it, instead of letting the heap grow to twice what is live. A report
-// whose live data is larger still works, with more collecting (the
-// runtime caps it at about half the CPU). BENCHMARKS.md measures it.
-const reportHeapBudget = 256 << 20
+// reportHeapBudget is the heap `stansim report` renders within, unless
+// GOMEMLIMIT sets a limit of its own (batch.RenderOptions.HeapBudget,
+// measured in BENCHMARKS.md).
+const reportHeapBudget = 160 << 20
 
-// setHeapBudget applies reportHeapBudget unless the environment's
-// GOMEMLIMIT (getenv) already set a limit.
-func setHeapBudget(getenv func(string) string) {
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(reportHeapBudget)
+// heapBudget is reportHeapBudget, or 0 when the environment's GOMEMLIMIT
+// (getenv) set a limit the report must keep to.
+func heapBudget(getenv func(string) string) int64 {
+	if getenv("GOMEMLIMIT") != "" {
+		return 0
 	}
+	return reportHeapBudget
 }
 
 func cmdReport(a *app, dir string, pdf bool, window string) int {
-	setHeapBudget(os.Getenv)
-	opt := batch.RenderOptions{}
+	opt := batch.RenderOptions{HeapBudget: heapBudget(os.Getenv)}
 	if pdf {
 		opt.Formats = []string{"svg", "png", "pdf"}
 	}
