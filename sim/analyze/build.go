@@ -198,7 +198,7 @@ func (b *builder) compact(m *Message) {
 	if t, ok := b.lastFault[dl.Member]; ok && t >= dl.T {
 		return
 	}
-	key, ok := s.keyID(m.Key)
+	key, ok := s.keys.id(m.Key)
 	if !ok {
 		return
 	}

@@ -74,10 +74,8 @@ type store struct {
 	// written once and never change, so a string made over its bytes stays
 	// valid.
 	ids    [][]byte
-	keys   []string
-	keyIDs map[string]uint32
-	shapes []shape
-	shapeN map[shape]uint16
+	keys   interner[string, uint32]
+	shapes interner[shape, uint16]
 	// byMember is the shape last interned for each member: nearly always
 	// the one asked for, found by hashing one string instead of four.
 	byMember map[string]uint16
@@ -131,46 +129,43 @@ func (s *store) id(p *plainMsg) string {
 	return unsafe.String(&c[p.id%idChunk], int(p.idLen))
 }
 
-// keyID interns key.
-func (s *store) keyID(key string) (uint32, bool) {
-	if id, ok := s.keyIDs[key]; ok {
+// interner numbers distinct values in the order first seen.
+type interner[K comparable, N uint16 | uint32] struct {
+	vals []K
+	ids  map[K]N
+}
+
+// id returns v's number; false once N cannot name another value (then
+// the message stays whole).
+func (t *interner[K, N]) id(v K) (N, bool) {
+	if id, ok := t.ids[v]; ok {
 		return id, true
 	}
-	if len(s.keys) == math.MaxUint32 {
+	if uint64(len(t.vals)) > uint64(^N(0)) {
 		return 0, false
 	}
-	if s.keyIDs == nil {
-		s.keyIDs = map[string]uint32{}
+	if t.ids == nil {
+		t.ids = map[K]N{}
 	}
-	id := uint32(len(s.keys))
-	s.keys = append(s.keys, key)
-	s.keyIDs[key] = id
+	id := N(len(t.vals))
+	t.vals = append(t.vals, v)
+	t.ids[v] = id
 	return id, true
 }
 
-// shapeID interns sh; false once there are too many to name in 16 bits
-// (then messages stay whole).
+// shapeID interns sh, trying first the shape last used for its member.
 func (s *store) shapeID(sh shape) (uint16, bool) {
-	if id, ok := s.byMember[sh.member]; ok && s.shapes[id] == sh {
+	if id, ok := s.byMember[sh.member]; ok && s.shapes.vals[id] == sh {
 		return id, true
 	}
-	if s.byMember == nil {
-		s.byMember = map[string]uint16{}
-	}
-	if id, ok := s.shapeN[sh]; ok {
+	id, ok := s.shapes.id(sh)
+	if ok {
+		if s.byMember == nil {
+			s.byMember = map[string]uint16{}
+		}
 		s.byMember[sh.member] = id
-		return id, true
 	}
-	if len(s.shapes) == math.MaxUint16 {
-		return 0, false
-	}
-	if s.shapeN == nil {
-		s.shapeN = map[shape]uint16{}
-	}
-	id := uint16(len(s.shapes))
-	s.shapes = append(s.shapes, sh)
-	s.shapeN[sh], s.byMember[sh.member] = id, id
-	return id, true
+	return id, ok
 }
 
 // plainView is the Message All rebuilds a plain record into. Between
@@ -195,14 +190,14 @@ func (s *store) fill(v *plainView, p *plainMsg) *Message {
 		v.ready = true
 	}
 	if p.shape != v.shape {
-		sh := &s.shapes[p.shape]
+		sh := &s.shapes.vals[p.shape]
 		v.m.Pub, v.m.Channel = sh.pub, sh.channel
 		v.del[0].Member, v.del[0].Group = sh.member, sh.group
 		v.done[0].Member, v.done[0].Group = sh.member, sh.group
 		v.shape = p.shape
 	}
 	if p.key != v.key {
-		v.m.Key, v.key = s.keys[p.key], p.key
+		v.m.Key, v.key = s.keys.vals[p.key], p.key
 	}
 	m, dl, dn := &v.m, &v.del[0], &v.done[0]
 	m.ID, m.Ver, m.PublishT, m.AckT, m.Seq, m.pos = s.id(p), int(p.ver), p.publishT, p.publishT+int64(p.ackD), uint64(p.seq), p.pos

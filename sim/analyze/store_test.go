@@ -170,3 +170,21 @@ func TestPlainRecordSize(t *testing.T) {
 		t.Errorf("plainMsg is %d bytes, want 48", n)
 	}
 }
+
+// TestInterner: values are numbered in order first seen, the same value
+// keeps its number, and a value past what the number type can name is
+// refused.
+func TestInterner(t *testing.T) {
+	var in interner[int, uint16]
+	for v := range 1 << 16 {
+		if id, ok := in.id(v); !ok || int(id) != v {
+			t.Fatalf("id(%d) = %d, %v", v, id, ok)
+		}
+	}
+	if id, ok := in.id(70); !ok || id != 70 {
+		t.Errorf("id(70) again = %d, %v", id, ok)
+	}
+	if _, ok := in.id(1 << 16); ok {
+		t.Error("a 65,537th value was numbered in 16 bits")
+	}
+}
