@@ -211,7 +211,8 @@ func runOne(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config, 
 		rerr = nil
 	}
 	if a != nil {
-		o.Summary = &a.Summary
+		s := a.Summary // a copy: the outcome must not keep the whole analysis alive
+		o.Summary = &s
 		bar.update(a.Summary.Published, a.Summary.Processed)
 	}
 	o.Err = errors.Join(o.Err, rerr)

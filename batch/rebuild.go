@@ -75,7 +75,8 @@ func renderOutcome(ctx context.Context, dir string, opt RenderOptions) (Outcome,
 	o := Outcome{Dir: dir}
 	a, err := Render(ctx, dir, opt)
 	if a != nil {
-		o.Summary = &a.Summary
+		s := a.Summary // a copy: the outcome must not keep the whole analysis alive
+		o.Summary = &s
 		o.Reason = a.Summary.Reason
 		o.Scenario = scenario.Scenario{Name: a.Summary.Scenario, Description: a.Settings.Description}
 	}

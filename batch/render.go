@@ -3,12 +3,9 @@ package batch
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"time"
 
 	"github.com/stansim/stansim/sim/analyze"
@@ -26,13 +23,10 @@ type RenderOptions struct {
 	// still running); otherwise as many as there are CPUs.
 	Serial bool
 	// HeapBudget, when positive, is the heap the render aims to stay
-	// within: it sets the process's soft memory limit (debug.SetMemoryLimit)
-	// to it unless a limit is set already, so that a large history's
-	// charts make the collector run sooner rather than let the heap grow to
-	// twice what is live. When the analysis alone fills more than 70% of
-	// the limit, the limit is raised to twice the live heap instead, so a
-	// larger history is not drawn with the collector running all the time.
-	// Renders in one process only ever raise it.
+	// within (heapbudget.go): unless the process has a memory limit
+	// already, a soft one, so that a large history's charts make the
+	// collector run sooner instead of letting the heap grow to twice what
+	// is live.
 	HeapBudget int64
 	// Interruptible lets ctx stop the analysis itself, before the summary
 	// (stansim report: the history is all there is, and a large one takes
@@ -49,7 +43,7 @@ func Render(ctx context.Context, dir string, opt RenderOptions) (*analyze.Analys
 	// One stream: the events pass through the analysis and are not kept;
 	// charts and reports draw from the analysis alone.
 	if opt.HeapBudget > 0 {
-		budgetHeap(opt.HeapBudget)
+		defer holdHeapBudget(opt.HeapBudget)()
 	}
 	actx := context.Background()
 	if opt.Interruptible && !opt.SummaryOnly {
@@ -66,9 +60,6 @@ func Render(ctx context.Context, dir string, opt RenderOptions) (*analyze.Analys
 	// is lower and the same from run to run (BENCHMARKS.md, "stansim
 	// report against gzip -6").
 	runtime.GC()
-	if opt.HeapBudget > 0 {
-		roomForLive()
-	}
 	if err := a.Summary.WriteFile(filepath.Join(dir, analyze.SummaryFile)); err != nil {
 		return a, fmt.Errorf("%s: %w", dir, err)
 	}
@@ -85,26 +76,4 @@ func Render(ctx context.Context, dir string, opt RenderOptions) (*analyze.Analys
 func IsScenarioDir(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, history.FileName))
 	return err == nil
-}
-
-// budgetHeap sets the process's soft memory limit to budget, unless one
-// is set already.
-func budgetHeap(budget int64) {
-	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
-		debug.SetMemoryLimit(budget)
-	}
-}
-
-// roomForLive raises the process's soft memory limit to twice the live
-// heap when that is more than 70% of it (RenderOptions.HeapBudget).
-func roomForLive() {
-	limit := debug.SetMemoryLimit(-1)
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(sample)
-	if limit == math.MaxInt64 || sample[0].Value.Kind() != metrics.KindUint64 {
-		return
-	}
-	if live := int64(sample[0].Value.Uint64()); 10*live > 7*limit {
-		debug.SetMemoryLimit(max(limit, 2*live))
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"testing"
 
@@ -53,44 +54,89 @@ func TestRenderAfterInterrupt(t *testing.T) {
 	}
 }
 
-// TestHeapBudget: a render with a heap budget sets the process's soft
-// memory limit to it when none is set, keeps a limit already set, and
-// raises the limit to twice the live heap when the analysis fills more
-// than 70% of it; without a budget it leaves the limit alone.
+// TestHeapBudget: a heap budget is the process's soft memory limit while
+// some render holds it (the first sets it, the last takes it away), is
+// raised at once to twice the live heap when that fills more than 70% of
+// it, and never replaces a limit the process had already. Render holds it
+// for its HeapBudget and gives it back.
 func TestHeapBudget(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+	limit := func() int64 { return debug.SetMemoryLimit(-1) }
+	const huge = int64(1 << 40) // far above this test's heap: never raised
+
+	debug.SetMemoryLimit(math.MaxInt64)
+	first := holdHeapBudget(huge)
+	second := holdHeapBudget(huge)
+	if got := limit(); got != huge {
+		t.Errorf("held: limit %d, want the budget %d", got, huge)
+	}
+	first()
+	first() // a second call of one release changes nothing
+	if got := limit(); got != huge {
+		t.Errorf("one of two holds released: limit %d, want %d", got, huge)
+	}
+	second()
+	if got := limit(); got != math.MaxInt64 {
+		t.Errorf("all released: limit %d, want none", got)
+	}
+
+	// The test binary's live heap (known once a collection ran) is far
+	// over 1 KiB: the first look raises the limit.
+	runtime.GC()
+	release := holdHeapBudget(1 << 10)
+	if got := limit(); got <= 1<<20 {
+		t.Errorf("a 1 KiB budget stayed at %d, not raised for the live heap", got)
+	}
+	release()
+
+	debug.SetMemoryLimit(3 * huge) // as GOMEMLIMIT would
+	release = holdHeapBudget(huge)
+	if got := limit(); got != 3*huge {
+		t.Errorf("with a limit set: %d, want it kept (%d)", got, 3*huge)
+	}
+	release()
+	if got := limit(); got != 3*huge {
+		t.Errorf("after the release: %d, want the process's limit kept (%d)", got, 3*huge)
+	}
+
+	debug.SetMemoryLimit(math.MaxInt64)
 	src, err := os.ReadFile(filepath.Join("..", "diagram", "testdata", "two-deaths", history.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetMemoryLimit(old) })
-	render := func(opt RenderOptions) int64 {
-		t.Helper()
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, history.FileName), src, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		opt.SummaryOnly = true
-		if _, err := Render(context.Background(), dir, opt); err != nil {
-			t.Fatal(err)
-		}
-		return debug.SetMemoryLimit(-1)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, history.FileName), src, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	const huge = int64(1 << 40) // far above this test's heap: never raised
+	if _, err := Render(context.Background(), dir, RenderOptions{HeapBudget: huge, SummaryOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := limit(); got != math.MaxInt64 || heapBudget.holders != 0 {
+		t.Errorf("after Render: limit %d, %d holders; want none", got, heapBudget.holders)
+	}
+}
+
+// TestRaisedLimit: the budget gives way to twice the live heap once the
+// live heap reaches it or the collector takes more than gcShareMax of the
+// CPU, and never shrinks.
+func TestRaisedLimit(t *testing.T) {
+	const mib = int64(1 << 20)
 	for _, c := range []struct {
-		name        string
-		before, set int64
-		want        func(int64) bool
+		limit, live int64
+		share       float64
+		want        int64
 	}{
-		{"no budget", math.MaxInt64, 0, func(l int64) bool { return l == math.MaxInt64 }},
-		{"budget", math.MaxInt64, huge, func(l int64) bool { return l == huge }},
-		{"a limit already set", 3 * huge, huge, func(l int64) bool { return l == 3*huge }},
-		// The test binary's live heap is well over 70% of a 1 KiB budget.
-		{"raised for the live heap", math.MaxInt64, 1 << 10, func(l int64) bool { return l > 1<<20 }},
+		{160 * mib, 150 * mib, 0.05, 160 * mib}, // close, and cheap: kept
+		{160 * mib, 160 * mib, 0.05, 320 * mib}, // reached
+		{160 * mib, 200 * mib, 0, 400 * mib},    // passed
+		{160 * mib, 120 * mib, 0.45, 240 * mib}, // the collector at its cap
+		{160 * mib, 50 * mib, 0.45, 160 * mib},  // a busy collector with room to spare: no limit's doing
+		{160 * mib, 100 * mib, gcShareMax, 160 * mib},
 	} {
-		debug.SetMemoryLimit(c.before)
-		if got := render(RenderOptions{HeapBudget: c.set}); !c.want(got) {
-			t.Errorf("%s: limit %d after the render", c.name, got)
+		if got := raisedLimit(c.limit, c.live, c.share); got != c.want {
+			t.Errorf("raisedLimit(%d MiB, live %d MiB, share %.2f) = %d MiB, want %d MiB",
+				c.limit/mib, c.live/mib, c.share, got/mib, c.want/mib)
 		}
 	}
 }

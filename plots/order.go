@@ -248,28 +248,41 @@ func doneLate(m *analyze.Message) bool {
 var linkStyle = draw.LineStyle{Color: Alpha(ColorOutOfOrder, 170), Width: 0.7}
 
 // inversionLinks joins each listed inversion's two points (late message
-// to the newer version done before it), when there are few enough to read.
+// to the newer version done before it) in the inversion's group, when
+// there are few enough to read.
 func inversionLinks(a *analyze.Analysis, pts []orderPoint) Segments {
 	if len(a.Inversions) == 0 || len(a.Inversions) > 300 {
 		return nil
 	}
-	// Only the listed messages' points: at most 600 of them.
-	at := make(map[int32][2]float64, 2*len(a.Inversions)) // by Message.Pos
-	for _, iv := range a.Inversions {
-		at[int32(iv.Late.Pos())], at[int32(iv.Early.Pos())] = [2]float64{}, [2]float64{}
+	type point struct {
+		group uint32 // orderPoint.group
+		pos   int32  // Message.Pos
 	}
-	placed := make(map[int32]bool, len(at))
+	index := map[string]uint32{}
+	for i, g := range groupsOf(a) {
+		index[g] = uint32(i)
+	}
+	// Only the listed messages' points: at most 600 of them.
+	at := make(map[point][2]float64, 2*len(a.Inversions))
+	for _, iv := range a.Inversions {
+		if g, ok := index[iv.Group]; ok {
+			at[point{g, int32(iv.Late.Pos())}], at[point{g, int32(iv.Early.Pos())}] = [2]float64{}, [2]float64{}
+		}
+	}
+	placed := make(map[point]bool, len(at))
 	for _, q := range pts {
-		if _, want := at[q.pos]; want && !placed[q.pos] {
-			at[q.pos], placed[q.pos] = [2]float64{float64(q.x), float64(q.rank)}, true
+		if k := (point{q.group, q.pos}); !placed[k] {
+			if _, want := at[k]; want {
+				at[k], placed[k] = [2]float64{float64(q.x), float64(q.rank)}, true
+			}
 		}
 	}
 	var ss Segments
 	for _, iv := range a.Inversions {
-		late, early := int32(iv.Late.Pos()), int32(iv.Early.Pos())
-		p0, p1 := at[late], at[early]
+		g := index[iv.Group]
+		late, early := point{g, int32(iv.Late.Pos())}, point{g, int32(iv.Early.Pos())}
 		if placed[late] && placed[early] {
-			ss = append(ss, Segment{From: p0, To: p1, Style: linkStyle})
+			ss = append(ss, Segment{From: at[late], To: at[early], Style: linkStyle})
 		}
 	}
 	return ss
