@@ -210,9 +210,13 @@ func (b *builder) compact(m *Message) {
 	if !ok {
 		return
 	}
-	r := plainRef(s.addPlain(plainMsg{publishT: m.PublishT, ackD: int32(m.AckT - m.PublishT),
+	i, ok := s.addPlain(plainMsg{publishT: m.PublishT, ackD: int32(m.AckT - m.PublishT),
 		delD: int32(dl.T - m.PublishT), doneD: int32(dn.T - m.PublishT), seq: uint32(m.Seq),
-		ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, id: id, idLen: uint8(len(m.ID)), shape: sh}))
+		ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, id: id, idLen: uint8(len(m.ID)), shape: sh})
+	if !ok {
+		return
+	}
+	r := plainRef(i)
 	s.order[m.pos] = r
 	b.a.index.set(m.ID, r)
 	slot, dels, dones := m.slot, m.Deliveries[:0], m.Dones[:0]

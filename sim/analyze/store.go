@@ -11,14 +11,15 @@ import (
 // "One analysis"). Nearly every message of a large run has a plain story:
 // published and acknowledged, delivered once to one member, which did it
 // once, with no death of that member in between. Such a message is kept as
-// one plainMsg of 48 bytes and its id instead of a Message with its delivery and done
-// (about 450 bytes with their slices and strings), which is what keeps a
-// report's memory from growing with every message (BENCHMARKS.md). The
-// outputs never see the difference: All yields a plain message rebuilt
-// field for field, as a Message holding that story would be. A message
-// whose story grows (a later line names it) is unfolded back into a
-// Message; one the finishing rules would change (an inferred send to a
-// dead member, a listed inversion) is made whole before they do.
+// one plainMsg of 48 bytes and its id instead of a Message with its
+// delivery and done (about 450 bytes with their slices and strings), which
+// is what keeps a report's memory from growing with every message
+// (BENCHMARKS.md). The outputs never see the difference: All yields a
+// plain message rebuilt field for field, as a Message holding that story
+// would be. A message whose story grows (a later line names it) is
+// unfolded back into a Message; one the finishing rules would change or
+// name (an inferred send to a dead member, a held message, a listed
+// inversion) is made whole before they do.
 
 // ref names one message in the store: a slot in full, or an index into
 // the plain records. The zero ref names none.
@@ -84,15 +85,19 @@ type store struct {
 // plainAt returns plain record i.
 func (s *store) plainAt(i int) *plainMsg { return &s.plains[i/plainChunk][i%plainChunk] }
 
-// addPlain stores p and returns its index.
-func (s *store) addPlain(p plainMsg) int {
+// addPlain stores p and returns its index; false when refs can name no
+// more records.
+func (s *store) addPlain(p plainMsg) (int, bool) {
 	i := s.nplain
+	if i >= int(plainBit)-2 {
+		return 0, false
+	}
 	if i%plainChunk == 0 {
 		s.plains = append(s.plains, make([]plainMsg, plainChunk))
 	}
 	*s.plainAt(i) = p
 	s.nplain++
-	return i
+	return i, true
 }
 
 // addID stores id's bytes and returns where they start; false when the id
