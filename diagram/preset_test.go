@@ -135,15 +135,9 @@ func TestPresetGracefulVsForced(t *testing.T) {
 func TestPresetForcedVsHang(t *testing.T) {
 	t.Parallel()
 	res := makePreset(t, "forced-vs-hang", 1)
-	if len(res.Panels) != 2 {
-		t.Fatalf("%d panels", len(res.Panels))
-	}
-	kinds := []death.Kind{death.Forced, death.Hang}
-	for i, pn := range res.Panels {
+	oneDeathEach(t, res, death.Forced, death.Hang)
+	for _, pn := range res.Panels {
 		a := pn.Analysis
-		if len(a.Deaths) != 1 || a.Deaths[0].Kind != kinds[i] {
-			t.Fatalf("%s: deaths %+v, want one %s", pn.Name, a.Deaths, kinds[i])
-		}
 		d := a.Deaths[0]
 		if d.Predicted == nil || d.Removed < 0 {
 			t.Fatalf("%s: predicted %v, removed %d", pn.Name, d.Predicted, d.Removed)
@@ -193,6 +187,20 @@ func TestPresetForcedVsHang(t *testing.T) {
 
 func secs(d time.Duration) string { return trimSeconds(d.Seconds()) }
 
+// oneDeathEach checks that res has a panel per kind, each with one death
+// of that kind.
+func oneDeathEach(t *testing.T, res *Result, kinds ...death.Kind) {
+	t.Helper()
+	if len(res.Panels) != len(kinds) {
+		t.Fatalf("%d panels, want %d", len(res.Panels), len(kinds))
+	}
+	for i, pn := range res.Panels {
+		if d := pn.Analysis.Deaths; len(d) != 1 || d[0].Kind != kinds[i] {
+			t.Fatalf("%s: deaths %+v, want one %s", pn.Name, d, kinds[i])
+		}
+	}
+}
+
 // The lesson's listener before and after its fix, with real SIGTERM: as
 // stansim's own member processes, and as the lesson's own Node program.
 // With the handler that calls Close(), the server drops the member at
@@ -206,15 +214,9 @@ func TestPresetSigtermHandler(t *testing.T) {
 			}
 			t.Parallel()
 			res := makePreset(t, preset, 1)
-			if len(res.Panels) != 2 {
-				t.Fatalf("%d panels", len(res.Panels))
-			}
-			kinds := []death.Kind{death.Graceful, death.UnhandledTerm}
-			for i, pn := range res.Panels {
+			oneDeathEach(t, res, death.Graceful, death.UnhandledTerm)
+			for _, pn := range res.Panels {
 				a := pn.Analysis
-				if len(a.Deaths) != 1 || a.Deaths[0].Kind != kinds[i] {
-					t.Fatalf("%s: deaths %+v, want one %s", pn.Name, a.Deaths, kinds[i])
-				}
 				if d := a.Deaths[0]; d.Removed < 0 || !d.Inside(a.Sample+int64(schedMargin)) {
 					t.Errorf("%s: listed %v, predicted %+v", pn.Name, ns(d.Listed()), d.Predicted)
 				}

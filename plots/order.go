@@ -22,7 +22,7 @@ import (
 // second panel shows the displacement (done rank minus publish rank). Above
 // DenseThreshold points the scatter is rasterised.
 func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
-	pts := orderPoints(a)
+	pts, groups := orderPoints(a)
 	inOrder := PointClass{Color: ColorGraceful, Radius: 1.6}
 	late := PointClass{Color: ColorOutOfOrder, Radius: 3.2}
 	redo := PointClass{Color: ColorAckWait, Radius: 4.4, Ring: true}
@@ -65,10 +65,10 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	diagLine, _ := plotter.NewLine(plotter.XYs{{X: 1, Y: 1}, {X: n, Y: n}})
 	diagLine.LineStyle = draw.LineStyle{Color: ColorInkLight, Width: 0.8, Dashes: []vg.Length{4, 3}}
 	top.Add(diagLine)
-	links := inversionLinks(a, pts)
+	links := inversionLinks(a, pts, groups)
 	top.Add(links)
 	top.Add(Scatter{Classes: []PointClass{inOrder, late, redo}, Cache: &RasterCache{}})
-	skips := orderSkips(a, pts)
+	skips := orderSkips(a, pts, groups)
 	top.Add(skips.top)
 	top.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: 0, YMax: n*1.03 + 1})
 	labels := &LabelLayer{Note: true}
@@ -177,8 +177,9 @@ type orderPoint struct {
 }
 
 // orderPoints ranks, per group, each message's first done against its
-// server sequence.
-func orderPoints(a *analyze.Analysis) []orderPoint {
+// server sequence; it returns the groups too (what orderPoint.group
+// indexes).
+func orderPoints(a *analyze.Analysis) ([]orderPoint, []string) {
 	groups := groupsOf(a)
 	out := make([]orderPoint, 0, a.NumMessages()*len(groups)) // presized: a large run has a point per message
 	var order []int32
@@ -216,7 +217,7 @@ func orderPoints(a *analyze.Analysis) []orderPoint {
 		}
 		out = out[:len(out)+len(pts)]
 	}
-	return out
+	return out, groups
 }
 
 // groupsOf lists the groups that finished messages, in order of first
@@ -250,7 +251,7 @@ var linkStyle = draw.LineStyle{Color: Alpha(ColorOutOfOrder, 170), Width: 0.7}
 // inversionLinks joins each listed inversion's two points (late message
 // to the newer version done before it) in the inversion's group, when
 // there are few enough to read.
-func inversionLinks(a *analyze.Analysis, pts []orderPoint) Segments {
+func inversionLinks(a *analyze.Analysis, pts []orderPoint, groups []string) Segments {
 	if len(a.Inversions) == 0 || len(a.Inversions) > 300 {
 		return nil
 	}
@@ -259,7 +260,7 @@ func inversionLinks(a *analyze.Analysis, pts []orderPoint) Segments {
 		pos   int32  // Message.Pos
 	}
 	index := map[string]uint32{}
-	for i, g := range groupsOf(a) {
+	for i, g := range groups {
 		index[g] = uint32(i)
 	}
 	// Only the listed messages' points: at most 600 of them.

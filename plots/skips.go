@@ -56,7 +56,7 @@ type orderSkipMarks struct {
 // of a message its group never finished has no publish rank to be drawn
 // at: it is counted in missing. Skips of one message at one place share a
 // mark, labelled with their number when there are few.
-func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
+func orderSkips(a *analyze.Analysis, pts []orderPoint, groups []string) orderSkipMarks {
 	var out orderSkipMarks
 	if !hasSkips(a) {
 		return out // no skips: no map of every point
@@ -65,7 +65,6 @@ func orderSkips(a *analyze.Analysis, pts []orderPoint) orderSkipMarks {
 		g   string
 		pos int32 // Message.Pos
 	}
-	groups := groupsOf(a) // what orderPoint.group indexes
 	at := make(map[gm]float64, len(pts))
 	for _, q := range pts {
 		at[gm{groups[q.group], q.pos}] = float64(q.x)

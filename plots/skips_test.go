@@ -50,14 +50,14 @@ func TestOrderSkipPlaces(t *testing.T) {
 	if a.Summary.Skips != 2 {
 		t.Fatalf("fixture: %d skips, want 2", a.Summary.Skips)
 	}
-	pts := orderPoints(a)
-	sk := orderSkips(a, pts)
+	pts, groups := orderPoints(a)
+	sk := orderSkips(a, pts, groups)
 	if len(sk.top) != 1 || len(sk.bottom) != 1 || sk.missing != 0 {
 		t.Fatalf("marks %v / %v, missing %d: want one shared mark", sk.top, sk.bottom, sk.missing)
 	}
 	m := a.ByID("tickets-7")
 	for _, q := range pts {
-		if int(q.pos) == m.Pos() && groupsOf(a)[q.group] == "checked" {
+		if int(q.pos) == m.Pos() && groups[q.group] == "checked" {
 			if x := float64(q.x); sk.top[0].X != x || sk.top[0].Y != 5.5 || sk.bottom[0].Y != 5.5-x {
 				got := sk.top[0]
 				t.Errorf("mark at (%v, %v), want (%v, 5.5): five versions were done when v7 was skipped", got.X, got.Y, q.x)
