@@ -214,6 +214,7 @@ func runOne(ctx context.Context, sc *scenario.Scenario, dir string, cfg Config, 
 		s := a.Summary // a copy: the outcome must not keep the whole analysis alive
 		o.Summary = &s
 		bar.update(a.Summary.Published, a.Summary.Processed)
+		rerr = errors.Join(rerr, a.Close())
 	}
 	o.Err = errors.Join(o.Err, rerr)
 	bar.finish(fmt.Sprintf("%s in %.1fs", o.Reason, time.Since(start).Seconds()))

@@ -15,15 +15,15 @@ import (
 // touches a limit the process had before (GOMEMLIMIT, or a caller's).
 //
 // Near the limit the collector runs more often; with the analysis's
-// records free of pointers that costs little (BENCHMARKS.md: a 5M-event
-// report's live heap peaks at three quarters of stansim report's 192 MiB,
-// and the collector's share of the CPU over a quarter of a second stays
-// under a fifth). A history whose live heap does not fit would have the
-// collector running all the time, so while
-// the budget is held a watcher raises the limit to twice the live heap
-// (what the collector allows with no limit) once the live heap reaches
-// the limit or the collector took more than gcShareMax of the CPU over a
-// quarter of a second.
+// records free of pointers and mostly in a file that costs little
+// (BENCHMARKS.md: a 5M-event report's live heap peaks near 80 MB, under
+// two thirds of stansim report's 128 MiB, and the collector's share of
+// the CPU over a quarter of a second stays at a tenth or less). A history
+// whose live heap does not fit would have the collector running all the
+// time, so while the budget is held a watcher raises the limit to twice
+// the live heap (what the collector allows with no limit) once the live
+// heap reaches the limit or the collector took more than gcShareMax of
+// the CPU over a quarter of a second.
 var heapBudget struct {
 	mu      sync.Mutex
 	holders int

@@ -79,6 +79,7 @@ func renderOutcome(ctx context.Context, dir string, opt RenderOptions) (Outcome,
 		o.Summary = &s
 		o.Reason = a.Summary.Reason
 		o.Scenario = scenario.Scenario{Name: a.Summary.Scenario, Description: a.Settings.Description}
+		err = errors.Join(err, a.Close())
 	}
 	o.Err = err
 	return o, err

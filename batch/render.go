@@ -38,7 +38,8 @@ type RenderOptions struct {
 // Render rebuilds a scenario folder's summary, charts and reports from its
 // history.jsonl alone. Once ctx is done it stops after the summary (or
 // between charts, or, Interruptible, during the analysis) and returns
-// ctx's error.
+// ctx's error. The caller closes the analysis (Analysis.Close) once done
+// with its messages.
 func Render(ctx context.Context, dir string, opt RenderOptions) (*analyze.Analysis, error) {
 	// One stream: the events pass through the analysis and are not kept;
 	// charts and reports draw from the analysis alone.

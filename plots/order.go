@@ -3,6 +3,7 @@ package plots
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 
 	"gonum.org/v1/plot"
@@ -22,7 +23,8 @@ import (
 // second panel shows the displacement (done rank minus publish rank). Above
 // DenseThreshold points the scatter is rasterised.
 func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
-	pts, groups := orderPoints(a)
+	ps := orderPoints(a)
+	pts := ps.pts
 	inOrder := PointClass{Color: ColorGraceful, Radius: 1.6}
 	late := PointClass{Color: ColorOutOfOrder, Radius: 3.2}
 	redo := PointClass{Color: ColorAckWait, Radius: 4.4, Ring: true}
@@ -43,9 +45,9 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	// panel draws the same points (Minus).
 	inOrder.XYs, late.XYs, redo.XYs = make([][2]float32, 0, len(pts)-nLate), make([][2]float32, 0, nLate), make([][2]float32, 0, nRedo)
 	lo, hi := 0.0, 0.0
-	for _, q := range pts {
-		xy := [2]float32{float32(q.x), float32(q.rank)} // exact to 2^24 ranks; beyond, far under a pixel
-		d := float64(q.rank) - float64(q.x)
+	for at, q := range ps.all() {
+		xy := [2]float32{float32(at.x), float32(q.rank)} // exact to 2^24 ranks; beyond, far under a pixel
+		d := float64(q.rank) - float64(at.x)
 		lo, hi = min(lo, d), max(hi, d)
 		if q.late {
 			late.XYs = append(late.XYs, xy)
@@ -65,17 +67,17 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	diagLine, _ := plotter.NewLine(plotter.XYs{{X: 1, Y: 1}, {X: n, Y: n}})
 	diagLine.LineStyle = draw.LineStyle{Color: ColorInkLight, Width: 0.8, Dashes: []vg.Length{4, 3}}
 	top.Add(diagLine)
-	links := inversionLinks(a, pts, groups)
+	links := inversionLinks(a, ps)
 	top.Add(links)
 	top.Add(Scatter{Classes: []PointClass{inOrder, late, redo}, Cache: &RasterCache{}})
-	skips := orderSkips(a, pts, groups)
+	skips := orderSkips(a, ps)
 	top.Add(skips.top)
 	top.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: 0, YMax: n*1.03 + 1})
 	labels := &LabelLayer{Note: true}
 	if len(late.XYs) <= 40 {
-		for _, q := range pts {
+		for at, q := range ps.all() {
 			if q.late {
-				labels.Labels = append(labels.Labels, Label{X: float64(q.x), Y: float64(q.rank), Text: msgLabel(a.MessageAt(int(q.pos))), Color: ColorOutOfOrder,
+				labels.Labels = append(labels.Labels, Label{X: float64(at.x), Y: float64(q.rank), Text: msgLabel(a.MessageAt(int(q.pos))), Color: ColorOutOfOrder,
 					Priority: 10, Sides: []Side{Left, AboveLeft, BelowLeft, Above, Above2}})
 			}
 		}
@@ -166,25 +168,53 @@ func abs(f float64) float64 {
 	return f
 }
 
-// orderPoint is one message's first done in one group: 20 bytes, as a
-// large run has one per message and group.
+// orderPoint is one message's first done in one group: 12 bytes, as a
+// large run has one per message and group. Its group and publish rank are
+// where it sits in its orderPointSet.
 type orderPoint struct {
-	pos         int32  // the message's place in publish order (Message.Pos)
-	x, rank     int32  // publish rank, done rank (1-based, per group)
-	group       uint32 // index in groupsOf's list
+	pos         int32 // the message's place in publish order (Message.Pos)
+	rank        int32 // done rank (1-based, per group)
 	late        bool
 	redelivered bool
 }
 
+// orderPointSet is the order chart's points: each group's in publish rank
+// order, one group after another.
+type orderPointSet struct {
+	pts    []orderPoint
+	groups []string // groupsOf's list
+	start  []int    // group g's points are pts[start[g]:start[g+1]]
+}
+
+// pointAt is where a point sits: its group (an index in groups) and its
+// publish rank there (1-based).
+type pointAt struct {
+	group int
+	x     int32
+}
+
+// all yields every point with where it sits.
+func (s orderPointSet) all() iter.Seq2[pointAt, orderPoint] {
+	return func(yield func(pointAt, orderPoint) bool) {
+		for g := range s.groups {
+			for i := s.start[g]; i < s.start[g+1]; i++ {
+				if !yield(pointAt{g, int32(i - s.start[g] + 1)}, s.pts[i]) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // orderPoints ranks, per group, each message's first done against its
-// server sequence; it returns the groups too (what orderPoint.group
-// indexes).
-func orderPoints(a *analyze.Analysis) ([]orderPoint, []string) {
+// server sequence.
+func orderPoints(a *analyze.Analysis) orderPointSet {
 	groups := groupsOf(a)
+	set := orderPointSet{groups: groups, start: make([]int, 1, len(groups)+1)}
 	out := make([]orderPoint, 0, a.NumMessages()*len(groups)) // presized: a large run has a point per message
 	var order []int32
 	var ts []int64 // the points' first done times, while ranking
-	for gi, g := range groups {
+	for _, g := range groups {
 		pts := out[len(out):]
 		ts = ts[:0]
 		for m := range a.BySeq() {
@@ -194,7 +224,7 @@ func orderPoints(a *analyze.Analysis) ([]orderPoint, []string) {
 			for _, d := range m.Dones {
 				if d.Group == g {
 					red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
-					pts = append(pts, orderPoint{pos: int32(m.Pos()), group: uint32(gi), x: int32(len(pts) + 1), late: d.Late, redelivered: red})
+					pts = append(pts, orderPoint{pos: int32(m.Pos()), late: d.Late, redelivered: red})
 					ts = append(ts, d.T)
 					break
 				}
@@ -204,20 +234,22 @@ func orderPoints(a *analyze.Analysis) ([]orderPoint, []string) {
 		for i := range pts {
 			order = append(order, int32(i))
 		}
-		// (t, x) is a total order (x is unique in a group): no stable sort
-		// needed.
+		// (t, publish rank) is a total order (the rank, i+1, is unique in a
+		// group): no stable sort needed.
 		slices.SortFunc(order, func(i, j int32) int {
 			if c := cmp.Compare(ts[i], ts[j]); c != 0 {
 				return c
 			}
-			return cmp.Compare(pts[i].x, pts[j].x)
+			return cmp.Compare(i, j)
 		})
 		for r, i := range order {
 			pts[i].rank = int32(r + 1)
 		}
 		out = out[:len(out)+len(pts)]
+		set.start = append(set.start, len(out))
 	}
-	return out, groups
+	set.pts = out
+	return set
 }
 
 // groupsOf lists the groups that finished messages, in order of first
@@ -251,16 +283,16 @@ var linkStyle = draw.LineStyle{Color: Alpha(ColorOutOfOrder, 170), Width: 0.7}
 // inversionLinks joins each listed inversion's two points (late message
 // to the newer version done before it) in the inversion's group, when
 // there are few enough to read.
-func inversionLinks(a *analyze.Analysis, pts []orderPoint, groups []string) Segments {
+func inversionLinks(a *analyze.Analysis, ps orderPointSet) Segments {
 	if len(a.Inversions) == 0 || len(a.Inversions) > 300 {
 		return nil
 	}
 	type point struct {
-		group uint32 // orderPoint.group
+		group uint32 // an index in orderPointSet.groups
 		pos   int32  // Message.Pos
 	}
 	index := map[string]uint32{}
-	for i, g := range groups {
+	for i, g := range ps.groups {
 		index[g] = uint32(i)
 	}
 	// Only the listed messages' points: at most 600 of them.
@@ -271,10 +303,10 @@ func inversionLinks(a *analyze.Analysis, pts []orderPoint, groups []string) Segm
 		}
 	}
 	placed := make(map[point]bool, len(at))
-	for _, q := range pts {
-		if k := (point{q.group, q.pos}); !placed[k] {
+	for pa, q := range ps.all() {
+		if k := (point{uint32(pa.group), q.pos}); !placed[k] {
 			if _, want := at[k]; want {
-				at[k], placed[k] = [2]float64{float64(q.x), float64(q.rank)}, true
+				at[k], placed[k] = [2]float64{float64(pa.x), float64(q.rank)}, true
 			}
 		}
 	}

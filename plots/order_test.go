@@ -36,8 +36,7 @@ func TestInversionLinksInTheirGroup(t *testing.T) {
 	if len(a.Inversions) != 1 || a.Inversions[0].Group != "second" {
 		t.Fatalf("inversions %+v: want one, in second", a.Inversions)
 	}
-	pts, groups := orderPoints(a)
-	links := inversionLinks(a, pts, groups)
+	links := inversionLinks(a, orderPoints(a))
 	want := Segment{From: [2]float64{1, 2}, To: [2]float64{2, 1}}
 	if len(links) != 1 || links[0].From != want.From || links[0].To != want.To {
 		t.Errorf("links %+v, want %+v (second's points)", links, want)

@@ -56,7 +56,7 @@ type orderSkipMarks struct {
 // of a message its group never finished has no publish rank to be drawn
 // at: it is counted in missing. Skips of one message at one place share a
 // mark, labelled with their number when there are few.
-func orderSkips(a *analyze.Analysis, pts []orderPoint, groups []string) orderSkipMarks {
+func orderSkips(a *analyze.Analysis, ps orderPointSet) orderSkipMarks {
 	var out orderSkipMarks
 	if !hasSkips(a) {
 		return out // no skips: no map of every point
@@ -65,11 +65,11 @@ func orderSkips(a *analyze.Analysis, pts []orderPoint, groups []string) orderSki
 		g   string
 		pos int32 // Message.Pos
 	}
-	at := make(map[gm]float64, len(pts))
-	for _, q := range pts {
-		at[gm{groups[q.group], q.pos}] = float64(q.x)
+	at := make(map[gm]float64, len(ps.pts))
+	for pa, q := range ps.all() {
+		at[gm{ps.groups[pa.group], q.pos}] = float64(pa.x)
 	}
-	done := firstDoneTimes(a, groups)
+	done := firstDoneTimes(a, ps.groups)
 	count := map[[2]float64]int{}
 	var first []Label
 	for m := range a.All() {

@@ -50,17 +50,17 @@ func TestOrderSkipPlaces(t *testing.T) {
 	if a.Summary.Skips != 2 {
 		t.Fatalf("fixture: %d skips, want 2", a.Summary.Skips)
 	}
-	pts, groups := orderPoints(a)
-	sk := orderSkips(a, pts, groups)
+	ps := orderPoints(a)
+	sk := orderSkips(a, ps)
 	if len(sk.top) != 1 || len(sk.bottom) != 1 || sk.missing != 0 {
 		t.Fatalf("marks %v / %v, missing %d: want one shared mark", sk.top, sk.bottom, sk.missing)
 	}
 	m := a.ByID("tickets-7")
-	for _, q := range pts {
-		if int(q.pos) == m.Pos() && groups[q.group] == "checked" {
-			if x := float64(q.x); sk.top[0].X != x || sk.top[0].Y != 5.5 || sk.bottom[0].Y != 5.5-x {
+	for pa, q := range ps.all() {
+		if int(q.pos) == m.Pos() && ps.groups[pa.group] == "checked" {
+			if x := float64(pa.x); sk.top[0].X != x || sk.top[0].Y != 5.5 || sk.bottom[0].Y != 5.5-x {
 				got := sk.top[0]
-				t.Errorf("mark at (%v, %v), want (%v, 5.5): five versions were done when v7 was skipped", got.X, got.Y, q.x)
+				t.Errorf("mark at (%v, %v), want (%v, 5.5): five versions were done when v7 was skipped", got.X, got.Y, pa.x)
 			}
 			return
 		}

@@ -37,6 +37,10 @@ type Analysis struct {
 	// events are in (nil for an Analysis not made by Analyze: then every
 	// call works them out). An Analysis is read-only once made.
 	groups, publishers []string
+	// seqWindow is sequenceWindow's answer, worked out once the events
+	// are in (when seqKnown).
+	seqWindow int
+	seqKnown  bool
 }
 
 // MaxPairs caps the inversion pairs kept for explanation.
@@ -251,28 +255,115 @@ func (a *Analysis) listPublishers() []string {
 // last, in publish order), rebuilt as All's are.
 func (a *Analysis) BySeq() iter.Seq[*Message] {
 	return func(yield func(*Message) bool) {
-		s := &a.store
-		n := len(s.order)
-		sorted := true // publish order is nearly always sequence order
-		for i := 1; i < n && sorted; i++ {
-			sorted = compareSeq(s.seqAt(i-1), s.seqAt(i)) <= 0
+		w := a.seqWindow
+		if !a.seqKnown {
+			w = a.sequenceWindow()
 		}
-		if sorted {
+		if w == 0 {
 			a.All()(yield)
 			return
 		}
-		perm := make([]int32, n)
-		for i := range perm {
-			perm[i] = int32(i)
-		}
-		slices.SortStableFunc(perm, func(x, y int32) int { return compareSeq(s.seqAt(int(x)), s.seqAt(int(y))) })
-		var v plainView
-		for _, i := range perm {
-			if !yield(s.get(s.order[i], &v)) {
-				return
+		a.bySeqWithin(w, yield)
+	}
+}
+
+// seqEntry is a message waiting in BySeq's heap: its sequence and place.
+type seqEntry struct {
+	seq uint64
+	pos int32
+}
+
+// before is BySeq's order: by sequence (compareSeq), then publish order.
+func (x seqEntry) before(y seqEntry) bool {
+	if c := compareSeq(x.seq, y.seq); c != 0 {
+		return c < 0
+	}
+	return x.pos < y.pos
+}
+
+// bySeqWithin yields the messages in BySeq's order, given that none is
+// more than w places later in publish order than in that order
+// (sequenceWindow): a heap of w+1 messages sorts the walk in publish
+// order, however many messages there are. (With one publisher per channel
+// publish order is sequence order and w is 0; two publishers on a channel
+// interleave within a few hundred places.)
+func (a *Analysis) bySeqWithin(w int, yield func(*Message) bool) {
+	h := make([]seqEntry, 0, w+1)
+	s := &a.store
+	v := s.walker()
+	pop := func() bool {
+		top := h[0]
+		last := len(h) - 1
+		h[0] = h[last]
+		h = h[:last]
+		for i := 0; ; { // sift down
+			c := 2*i + 1
+			if c >= len(h) {
+				break
 			}
+			if c+1 < len(h) && h[c+1].before(h[c]) {
+				c++
+			}
+			if !h[c].before(h[i]) {
+				break
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+		return yield(s.get(s.order[top.pos], &v))
+	}
+	for m := range a.All() {
+		h = append(h, seqEntry{m.Seq, m.pos})
+		for j := len(h) - 1; j > 0; { // sift up
+			p := (j - 1) / 2
+			if !h[j].before(h[p]) {
+				break
+			}
+			h[j], h[p] = h[p], h[j]
+			j = p
+		}
+		if len(h) > w && !pop() {
+			return
 		}
 	}
+	for len(h) > 0 {
+		if !pop() {
+			return
+		}
+	}
+}
+
+// sequenceWindow returns how much later in publish order than in BySeq's
+// order any message is (0 when publish order is that order, as it nearly
+// always is): the most places BySeq's heap must hold.
+func (a *Analysis) sequenceWindow() int {
+	var prev uint64
+	sorted := true
+	for m := range a.All() {
+		if m.pos > 0 && compareSeq(prev, m.Seq) > 0 {
+			sorted = false
+			break
+		}
+		prev = m.Seq
+	}
+	if sorted {
+		return 0
+	}
+	keys := make([]seqEntry, 0, a.NumMessages())
+	for m := range a.All() {
+		keys = append(keys, seqEntry{m.Seq, m.pos})
+	}
+	slices.SortFunc(keys, func(x, y seqEntry) int {
+		if x.before(y) {
+			return -1
+		}
+		return 1 // (positions are unique: never equal)
+	})
+	w := 0
+	for rank, k := range keys {
+		w = max(w, int(k.pos)-rank)
+	}
+	return w
 }
 
 // compareSeq orders sequences, 0 (none) last.

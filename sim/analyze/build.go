@@ -28,6 +28,8 @@ func ReadFile(path string) (*Analysis, error) { return ReadFileContext(context.B
 // error (history.StreamContext).
 func ReadFileContext(ctx context.Context, path string) (*Analysis, error) {
 	b := newBuilder()
+	// A large history's older records go to a file beside it (records.go).
+	b.a.store.recs.keep, b.a.store.recs.dir = keepChunks, filepath.Dir(path)
 	if fi, err := os.Stat(path); err == nil {
 		b.expect(fi.Size())
 		if fi.Size() >= aheadFrom {
@@ -112,18 +114,16 @@ func (b *builder) lookup(id string) *Message {
 	}
 	var v plainView
 	s := &b.a.store
-	p := s.plainAt(r.at())
-	w := s.fill(&v, p)
+	w := s.fill(&v, s.recs.get(r.at(), &v))
 	m := b.alloc()
 	dels, dones := m.Deliveries, m.Dones
 	slot := m.slot
 	*m = *w
 	m.Deliveries, m.Dones = append(dels, w.Deliveries...), append(dones, w.Dones...)
 	m.slot, m.view = slot, false
-	s.order[p.pos] = fullRef(int(slot))
+	s.order[w.pos] = fullRef(int(slot))
 	b.a.index.set(id, fullRef(int(slot)))
-	*p = plainMsg{} // nothing points at it now
-	return m
+	return m // (its record stays, named by nothing)
 }
 
 // alloc returns a whole message in a slot: a recycled one (with its
@@ -206,13 +206,13 @@ func (b *builder) compact(m *Message) {
 	if !ok {
 		return
 	}
-	id, ok := s.addID(m.ID)
+	id, idLen, ok := s.idOf(m)
 	if !ok {
 		return
 	}
-	i, ok := s.addPlain(plainMsg{publishT: m.PublishT, ackD: int32(m.AckT - m.PublishT),
+	i, ok := s.recs.add(plainMsg{publishT: m.PublishT, ackD: int32(m.AckT - m.PublishT),
 		delD: int32(dl.T - m.PublishT), doneD: int32(dn.T - m.PublishT), seq: uint32(m.Seq),
-		ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, id: id, idLen: uint8(len(m.ID)), shape: sh})
+		ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, id: id, idLen: idLen, shape: sh})
 	if !ok {
 		return
 	}
@@ -347,6 +347,7 @@ func (b *builder) skip(e *history.Event) {
 // death's prediction, removal and hand-offs, the summary.
 func (b *builder) finish(l *history.Log) *Analysis {
 	a := b.a
+	a.index.trim()
 	a.Log, a.Settings = l, ReadSettings(l.Start)
 	if l.Start != nil {
 		a.Sample = l.Start.SampleInterval
@@ -357,6 +358,8 @@ func (b *builder) finish(l *history.Log) *Analysis {
 		}
 	}
 	a.groups, a.publishers = a.listGroups(), a.listPublishers()
+	a.seqWindow = a.sequenceWindow()
+	a.seqKnown = true
 	a.linkSkips()
 	a.resolveDeaths()
 	a.handOffs()

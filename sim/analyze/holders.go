@@ -55,13 +55,13 @@ type prevCopy struct {
 // members are inferred on the way. Then each death learns what it held and
 // what it was sent.
 func (a *Analysis) handOffs() {
-	var v plainView
+	v := a.store.walker()
 	for i, r := range a.store.order {
 		m := a.store.get(r, &v)
 		a.handOff(m)
 		if m.view && changedView(m) {
 			a.promote(i, m) // the rules changed a plain message: keep it whole
-			v = plainView{} // and the view is rebuilt from scratch
+			v.reset()       // and the view is rebuilt from scratch
 		}
 	}
 	for _, d := range a.Deaths {
@@ -227,7 +227,7 @@ func (a *Analysis) heldBy(d *Death) []*Message {
 		}
 	}
 	var held []*Message
-	var v plainView
+	v := a.store.walker()
 	for i, r := range a.store.order {
 		m := a.store.get(r, &v)
 		for k := range m.Deliveries {

@@ -117,6 +117,17 @@ func (x *msgIndex) put(id string, r ref) {
 	x.other[id] = r
 }
 
+// trim gives back the room each publisher's list grew into beyond its
+// ids (up to half of it, as lists grow by doubling): the index lives as
+// long as the analysis.
+func (x *msgIndex) trim() {
+	for _, l := range x.dense {
+		if cap(l.msgs) > len(l.msgs)+len(l.msgs)/8 {
+			l.msgs = slices.Clone(l.msgs)
+		}
+	}
+}
+
 // ByID returns the message with id (published or not), kept (Keep), or
 // nil.
 func (a *Analysis) ByID(id string) *Message { return a.resolve(a.index.get(id)) }

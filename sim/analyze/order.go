@@ -17,6 +17,7 @@ type Inversion struct {
 // that sorting a million of them moves no pointers.
 type doneEntry struct {
 	t    int64
+	ver  int   // the message's version (read here: the records may be in a file)
 	idx  int32 // the message's place in publish order, the tie breaker
 	done int32 // index in its Dones
 }
@@ -39,7 +40,7 @@ func (a *Analysis) outOfOrder() (OutOfOrder, map[string]OutOfOrder, []Inversion)
 			}
 			return cmp.Compare(x.idx, y.idx)
 		})
-		vers := sc.versions(&a.store, l)
+		vers := sc.versions(l)
 		ranks := sc.rank(vers)
 		before := sc.greaterBefore(ranks)
 		n := 0
@@ -127,7 +128,7 @@ func (a *Analysis) doneLists() ([]groupKey, [][]doneEntry) {
 			if firstInGroup(m.Dones, di) {
 				id := keyIDs[next]
 				next++
-				lists[id] = append(lists[id], doneEntry{t: d.T, idx: int32(i), done: int32(di)})
+				lists[id] = append(lists[id], doneEntry{t: d.T, ver: m.Ver, idx: int32(i), done: int32(di)})
 			}
 		}
 	}
@@ -147,10 +148,10 @@ func grow(buf []int, n int) []int {
 }
 
 // versions returns the versions of l's messages, in l's order.
-func (s *orderScratch) versions(st *store, l []doneEntry) []int {
+func (s *orderScratch) versions(l []doneEntry) []int {
 	s.vers = grow(s.vers, len(l))
 	for i, e := range l {
-		s.vers[i] = st.verAt(int(e.idx))
+		s.vers[i] = e.ver
 	}
 	return s.vers
 }

@@ -4,6 +4,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"strconv"
 	"unsafe"
 )
 
@@ -11,15 +12,17 @@ import (
 // "One analysis"). Nearly every message of a large run has a plain story:
 // published and acknowledged, delivered once to one member, which did it
 // once, with no death of that member in between. Such a message is kept as
-// one plainMsg of 48 bytes and its id instead of a Message with its
-// delivery and done (about 450 bytes with their slices and strings), which
-// is what keeps a report's memory from growing with every message
-// (BENCHMARKS.md). The outputs never see the difference: All yields a
-// plain message rebuilt field for field, as a Message holding that story
-// would be. A message whose story grows (a later line names it) is
-// unfolded back into a Message; one the finishing rules would change or
-// name (an inferred send to a dead member, a held message, a listed
-// inversion) is made whole before they do.
+// one plainMsg of 48 bytes (its id a number when it is stansim's own
+// "<publisher>-<n>") instead of a Message with its delivery and done
+// (about 450 bytes with their slices and strings), and a large history's
+// records are kept mostly in a file (records.go): what keeps a report's
+// memory from growing with every message (BENCHMARKS.md). The outputs
+// never see the difference: All yields a plain message rebuilt field for
+// field, as a Message holding that story would be. A message whose story
+// grows (a later line names it) is unfolded back into a Message; one the
+// finishing rules would change or name (an inferred send to a dead
+// member, a held message, a listed inversion) is made whole before they
+// do.
 
 // ref names one message in the store: a slot in full, or an index into
 // the plain records. The zero ref names none.
@@ -32,26 +35,6 @@ func plainRef(i int) ref   { return plainBit | ref(i+1) }
 func (r ref) plain() bool  { return r&plainBit != 0 }
 func (r ref) at() int      { return int(r&^plainBit) - 1 }
 
-// plainMsg is a message with a plain story: its Delivery and Done are
-// implied (one each, by one member of one group, redelivered never). It
-// holds no pointer (its id is in the store's id bytes), so the collector
-// never scans the records.
-type plainMsg struct {
-	publishT int64
-	// The publish_ack's, the delivery's and the done's times, from the
-	// publish (a message whose times do not fit stays whole).
-	ackD, delD, doneD int32
-	seq               uint32
-	ver               int32
-	line              int32 // the done's Line
-	pos               int32 // the place in publish order
-	key               uint32
-	id                uint32 // where the id starts in the id bytes
-	shape             uint16
-	idLen             uint8
-	late              bool // the done's Late
-}
-
 // idChunk is the size of one chunk of id bytes: an id never spans two.
 const idChunk = 1 << 20
 
@@ -59,18 +42,13 @@ const idChunk = 1 << 20
 // channel, and the member (and its group) that got and did them.
 type shape struct{ pub, channel, member, group string }
 
-// plainChunk is how many plain records one chunk holds: chunks never move,
-// so the records never need copying as they grow.
-const plainChunk = 4096
-
 // store holds the messages: every published one in publish order, each a
 // whole Message (in a slot of full) or a plain record.
 type store struct {
-	order  []ref
-	full   []*Message // by slot; a free slot keeps its Message for reuse
-	free   []int32
-	plains [][]plainMsg
-	nplain int
+	order []ref
+	full  []*Message // by slot; a free slot keeps its Message for reuse
+	free  []int32
+	recs  records // the plain records (records.go)
 	// ids holds the plain messages' ids, back to back in chunks that are
 	// written once and never change, so a string made over its bytes stays
 	// valid.
@@ -80,24 +58,6 @@ type store struct {
 	// byMember is the shape last interned for each member: nearly always
 	// the one asked for, found by hashing one string instead of four.
 	byMember map[string]uint16
-}
-
-// plainAt returns plain record i.
-func (s *store) plainAt(i int) *plainMsg { return &s.plains[i/plainChunk][i%plainChunk] }
-
-// addPlain stores p and returns its index; false when refs can name no
-// more records.
-func (s *store) addPlain(p plainMsg) (int, bool) {
-	i := s.nplain
-	if i >= int(plainBit)-2 {
-		return 0, false
-	}
-	if i%plainChunk == 0 {
-		s.plains = append(s.plains, make([]plainMsg, plainChunk))
-	}
-	*s.plainAt(i) = p
-	s.nplain++
-	return i, true
 }
 
 // addID stores id's bytes and returns where they start; false when the id
@@ -127,11 +87,48 @@ func (s *store) addID(id string) (uint32, bool) {
 	return off, true
 }
 
-// id returns record p's id: a string over the id bytes (never copied,
-// never changed).
-func (s *store) id(p *plainMsg) string {
+// idOf returns how a record names m's id: its number n when the id is
+// m's publisher's "<publisher>-<n>" (idLen 0), else the id's bytes; false
+// when neither can.
+func (s *store) idOf(m *Message) (id uint32, idLen uint8, ok bool) {
+	if pub, n, ok := splitID(m.ID); ok && pub == m.Pub { // splitID takes only the one spelling of n
+		return uint32(n), 0, true
+	}
+	id, ok = s.addID(m.ID)
+	return id, uint8(len(m.ID)), ok
+}
+
+// id returns record p's id: built in v's id bytes ("<publisher>-<n>",
+// pub being the record's publisher), or a string over the store's id
+// bytes. Neither is ever written again, so the string stays valid.
+func (s *store) id(p *plainMsg, pub string, v *plainView) string {
+	if p.idLen == 0 {
+		return v.name(pub, p.id)
+	}
 	c := s.ids[p.id/idChunk]
 	return unsafe.String(&c[p.id%idChunk], int(p.idLen))
+}
+
+// viewIDBlock is the size of the blocks a view builds ids in.
+const viewIDBlock = 8 << 10
+
+// name returns "<pub>-<n>" built at the end of v's id bytes. They are
+// only appended to, and a full block is left to the strings made over it
+// (the collector frees it with the last), so every id All yields stays
+// valid however long it is kept.
+func (v *plainView) name(pub string, n uint32) string {
+	if need := len(pub) + 11; cap(v.idBytes)-len(v.idBytes) < need {
+		size := viewIDBlock
+		if v.idBytes == nil {
+			size = 64 // a view that looks one message up builds one id
+		}
+		v.idBytes = make([]byte, 0, max(size, need))
+	}
+	start := len(v.idBytes)
+	v.idBytes = append(v.idBytes, pub...)
+	v.idBytes = append(v.idBytes, '-')
+	v.idBytes = strconv.AppendUint(v.idBytes, uint64(n), 10)
+	return unsafe.String(&v.idBytes[start], len(v.idBytes)-start)
 }
 
 // interner numbers distinct values in the order first seen.
@@ -183,7 +180,21 @@ type plainView struct {
 	ready bool
 	shape uint16 // the shape and key filled in (when ready)
 	key   uint32
+	// win is a walker's window of spilled chunks (records.go); nil for a
+	// view that looks one message up, which reads its record into rec.
+	win *window
+	rec plainMsg
+	// idBytes is where the view builds ids (name).
+	idBytes []byte
 }
+
+// walker returns a view for a walk over many messages: with a window of
+// spilled chunks when the records are spilled.
+func (s *store) walker() plainView { return plainView{win: s.recs.window()} }
+
+// reset makes v rebuild its next message from scratch (after the one it
+// held was changed), keeping its window.
+func (v *plainView) reset() { v.ready = false }
 
 // fill rebuilds record p into v.
 func (s *store) fill(v *plainView, p *plainMsg) *Message {
@@ -205,7 +216,7 @@ func (s *store) fill(v *plainView, p *plainMsg) *Message {
 		v.m.Key, v.key = s.keys.vals[p.key], p.key
 	}
 	m, dl, dn := &v.m, &v.del[0], &v.done[0]
-	m.ID, m.Ver, m.PublishT, m.AckT, m.Seq, m.pos = s.id(p), int(p.ver), p.publishT, p.publishT+int64(p.ackD), uint64(p.seq), p.pos
+	m.ID, m.Ver, m.PublishT, m.AckT, m.Seq, m.pos = s.id(p, m.Pub, v), int(p.ver), p.publishT, p.publishT+int64(p.ackD), uint64(p.seq), p.pos
 	dl.T, dl.Seq = p.publishT+int64(p.delD), uint64(p.seq)
 	dn.T, dn.Line, dn.Late = p.publishT+int64(p.doneD), int(p.line), p.late
 	return m
@@ -214,31 +225,15 @@ func (s *store) fill(v *plainView, p *plainMsg) *Message {
 // get returns the message r names, rebuilding a plain one into v.
 func (s *store) get(r ref, v *plainView) *Message {
 	if r.plain() {
-		return s.fill(v, s.plainAt(r.at()))
+		return s.fill(v, s.recs.get(r.at(), v))
 	}
 	return s.full[r.at()]
-}
-
-// seqAt is the server sequence of the message at place i.
-func (s *store) seqAt(i int) uint64 {
-	if r := s.order[i]; r.plain() {
-		return uint64(s.plainAt(r.at()).seq)
-	}
-	return s.full[s.order[i].at()].Seq
-}
-
-// verAt is the version of the message at place i.
-func (s *store) verAt(i int) int {
-	if r := s.order[i]; r.plain() {
-		return int(s.plainAt(r.at()).ver)
-	}
-	return s.full[s.order[i].at()].Ver
 }
 
 // markLate marks done di of the message at place i Late.
 func (s *store) markLate(i, di int) {
 	if r := s.order[i]; r.plain() {
-		s.plainAt(r.at()).late = true // di is 0: a plain message has one done
+		s.recs.setLate(r.at()) // di is 0: a plain message has one done
 		return
 	}
 	s.full[s.order[i].at()].Dones[di].Late = true
@@ -273,7 +268,7 @@ func (a *Analysis) NumMessages() int { return len(a.store.order) }
 // dones) past its step keeps Keep's result instead.
 func (a *Analysis) All() iter.Seq[*Message] {
 	return func(yield func(*Message) bool) {
-		var v plainView
+		v := a.store.walker()
 		for _, r := range a.store.order {
 			if !yield(a.store.get(r, &v)) {
 				return
@@ -309,6 +304,11 @@ func (a *Analysis) List() []*Message {
 	}
 	return out
 }
+
+// Close releases the file a large history's records were spilled to
+// (records.go). The messages cannot be read after it; the summary, the
+// settings and the lists of members, deaths and inversions stay.
+func (a *Analysis) Close() error { return a.store.recs.close() }
 
 // Pos is the message's place in publish order (All's order, MessageAt's
 // index), or -1 for a message never published.

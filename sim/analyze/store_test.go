@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -32,6 +33,18 @@ func withMessages(ms ...*Message) *Analysis {
 func analyzeWhole(l *history.Log) *Analysis {
 	b := newBuilder()
 	b.whole = true
+	for i := range l.Events {
+		b.add(&l.Events[i])
+	}
+	return b.finish(l)
+}
+
+// analyzeSpilled is Analyze with chunks of 4 records of which 2 stay in
+// memory, the rest spilled to a file in dir: every way of reading a
+// spilled record is taken on a small history.
+func analyzeSpilled(l *history.Log, dir string) *Analysis {
+	b := newBuilder()
+	b.a.store.recs.per, b.a.store.recs.keep, b.a.store.recs.dir = 4, 2, dir
 	for i := range l.Events {
 		b.add(&l.Events[i])
 	}
@@ -111,25 +124,48 @@ func TestPlainRecordsAreWhole(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range 40 {
 		nMsgs, nKeys, nGroups := 1+rng.IntN(300), 1+rng.IntN(6), 1+rng.IntN(3)
-		histories[fmt.Sprintf("synth-%d", i)] = synth(rng, nMsgs, nKeys, nGroups, i%10 == 9)
+		h := synth(rng, nMsgs, nKeys, nGroups, i%10 == 9)
+		if i%4 == 3 { // ids not spelt "<publisher>-<n>": kept as bytes
+			h = bytes.ReplaceAll(h, []byte(`"id":"p-`), []byte(`"id":"x/p-`))
+		}
+		histories[fmt.Sprintf("synth-%d", i)] = h
 	}
-	plain := 0
+	plain, spilled := 0, 0
+	idKinds := map[bool]int{} // records whose id is a number, is bytes
+	dir := t.TempDir()
 	for name, b := range histories {
 		l, err := history.Read(bytes.NewReader(b))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		got, want := Analyze(l), analyzeWhole(l)
-		if want.store.nplain != 0 {
-			t.Fatalf("%s: the whole analysis kept %d plain records", name, want.store.nplain)
+		got, want, spill := Analyze(l), analyzeWhole(l), analyzeSpilled(l, dir)
+		if want.store.recs.n != 0 {
+			t.Fatalf("%s: the whole analysis kept %d plain records", name, want.store.recs.n)
 		}
-		plain += got.store.nplain
-		if g, w := describe(t, got), describe(t, want); g != w {
+		plain += got.store.recs.n
+		for c := range got.store.recs.chunks {
+			for _, p := range got.store.recs.chunks[c][:min(plainChunk, got.store.recs.n-c*plainChunk)] {
+				idKinds[p.idLen == 0]++
+			}
+		}
+		spilled += spill.store.recs.spilled
+		w := describe(t, want)
+		if g := describe(t, got); g != w {
 			t.Errorf("%s: with plain records the analysis says\n%s\nwhole it says\n%s", name, g, w)
 		}
+		if g := describe(t, spill); g != w {
+			t.Errorf("%s: with spilled records the analysis says\n%s\nwhole it says\n%s", name, g, w)
+		}
+		if err := spill.Close(); err != nil {
+			t.Errorf("%s: Close: %v", name, err)
+		}
 	}
-	if plain == 0 {
-		t.Fatal("no history kept a plain record: the test compared nothing")
+	if plain == 0 || spilled == 0 || idKinds[true] == 0 || idKinds[false] == 0 {
+		t.Fatalf("%d plain records (%d ids as numbers, %d as bytes), %d chunks spilled: the test compared too little",
+			plain, idKinds[true], idKinds[false], spilled)
+	}
+	if left, err := os.ReadDir(dir); err != nil || len(left) != 0 {
+		t.Errorf("the spill files are not unlinked: %v %v", left, err)
 	}
 }
 
@@ -153,8 +189,9 @@ func TestIDBytes(t *testing.T) {
 	if len(s.ids) < 3 {
 		t.Fatalf("%d chunks: the test crossed no chunk boundary", len(s.ids))
 	}
+	var v plainView
 	for _, x := range all {
-		if got := s.id(&x.p); got != x.id {
+		if got := s.id(&x.p, "", &v); got != x.id {
 			t.Fatalf("id = %q, want %q", got, x.id)
 		}
 	}
@@ -186,5 +223,49 @@ func TestInterner(t *testing.T) {
 	}
 	if _, ok := in.id(1 << 16); ok {
 		t.Error("a 65,537th value was numbered in 16 bits")
+	}
+}
+
+// TestBySeqHeap: BySeq's heap walk gives the messages in the order a full sort
+// by sequence gives (sequenceless ones last, each kind in publish order),
+// for publish orders that are sequence order, that interleave two
+// publishers, that are shuffled anywhere, and that leave messages
+// unsequenced.
+func TestBySeqHeap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 200 {
+		n := 1 + rng.IntN(400)
+		seqs := make([]uint64, n)
+		for i := range seqs {
+			seqs[i] = uint64(i + 1)
+		}
+		switch trial % 4 {
+		case 1: // local disorder: two publishers' copies cross
+			for i := range seqs {
+				if j := i + rng.IntN(8); j < n {
+					seqs[i], seqs[j] = seqs[j], seqs[i]
+				}
+			}
+		case 2:
+			rng.Shuffle(n, func(i, j int) { seqs[i], seqs[j] = seqs[j], seqs[i] })
+		case 3: // unsequenced and repeated sequences (two channels)
+			for i := range seqs {
+				seqs[i] = uint64(rng.IntN(n/2 + 1))
+			}
+		}
+		ms := make([]*Message, n)
+		for i := range ms {
+			ms[i] = &Message{ID: fmt.Sprintf("m-%d", i+1), Seq: seqs[i]}
+		}
+		want := slices.Clone(ms)
+		slices.SortStableFunc(want, func(x, y *Message) int { return compareSeq(x.Seq, y.Seq) })
+		a := withMessages(ms...)
+		var got []*Message
+		for m := range a.BySeq() {
+			got = append(got, m)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d (n %d, window %d): BySeq gave a different order", trial, n, a.sequenceWindow())
+		}
 	}
 }
