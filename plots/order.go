@@ -212,8 +212,10 @@ func orderPoints(a *analyze.Analysis) orderPointSet {
 	groups := groupsOf(a)
 	set := orderPointSet{groups: groups, start: make([]int, 1, len(groups)+1)}
 	out := make([]orderPoint, 0, a.NumMessages()*len(groups)) // presized: a large run has a point per message
-	var order []int32
-	var ts []int64 // the points' first done times, while ranking
+	// Presized too: grown by appending, they would leave as much garbage
+	// again while the heap is at its fullest.
+	order := make([]int32, 0, a.NumMessages())
+	ts := make([]int64, 0, a.NumMessages()) // the points' first done times, while ranking
 	for _, g := range groups {
 		pts := out[len(out):]
 		ts = ts[:0]

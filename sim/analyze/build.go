@@ -206,13 +206,13 @@ func (b *builder) compact(m *Message) {
 	if !ok {
 		return
 	}
-	id, idLen, ok := s.idOf(m)
+	id, ok := s.addID(m.ID)
 	if !ok {
 		return
 	}
 	i, ok := s.recs.add(plainMsg{publishT: m.PublishT, ackD: int32(m.AckT - m.PublishT),
 		delD: int32(dl.T - m.PublishT), doneD: int32(dn.T - m.PublishT), seq: uint32(m.Seq),
-		ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, id: id, idLen: idLen, shape: sh})
+		ver: int32(m.Ver), line: int32(dn.Line), pos: m.pos, key: key, id: id, idLen: uint8(len(m.ID)), shape: sh})
 	if !ok {
 		return
 	}

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -16,17 +17,21 @@ type Inversion struct {
 // doneEntry is one first done in a (group, key) list: pointer-free, so
 // that sorting a million of them moves no pointers.
 type doneEntry struct {
-	t    int64
-	ver  int   // the message's version (read here: the records may be in a file)
-	idx  int32 // the message's place in publish order, the tie breaker
-	done int32 // index in its Dones
+	t   int64
+	idx int32 // the message's place in publish order, the tie breaker
+	// ver is the message's version (gathered here: the records may be in
+	// a file), or wideVer for one that does not fit (doneLists' wide).
+	ver int32
 }
+
+// wideVer marks a doneEntry whose version is in the wide map.
+const wideVer = math.MinInt32
 
 // outOfOrder counts inversions over the first done of each id, per group and
 // key: the totals, each group's figures, and the pairs (capped). It marks
 // every first done that came after a higher version as Late.
 func (a *Analysis) outOfOrder() (OutOfOrder, map[string]OutOfOrder, []Inversion) {
-	keys, lists := a.doneLists()
+	keys, lists, wide := a.doneLists()
 	var res OutOfOrder
 	perGroup := map[string]OutOfOrder{}
 	var pairs []Inversion
@@ -40,14 +45,14 @@ func (a *Analysis) outOfOrder() (OutOfOrder, map[string]OutOfOrder, []Inversion)
 			}
 			return cmp.Compare(x.idx, y.idx)
 		})
-		vers := sc.versions(l)
+		vers := sc.versions(l, wide)
 		ranks := sc.rank(vers)
 		before := sc.greaterBefore(ranks)
 		n := 0
 		for j, c := range before {
 			n += c
 			if c > 0 {
-				a.store.markLate(int(l[j].idx), int(l[j].done))
+				a.store.markLate(int(l[j].idx), k.g)
 			}
 			// List the pairs ending at j while under the cap: scan back for
 			// the c earlier entries with a higher version.
@@ -81,8 +86,9 @@ type groupKey struct{ g, k string }
 // doneLists gathers the first done of each acked message per group into
 // one list per (group, key), keys in order of first appearance. The lists
 // share one array, filled in two passes (count, then place), so that no
-// list grows by appending.
-func (a *Analysis) doneLists() ([]groupKey, [][]doneEntry) {
+// list grows by appending. wide holds the versions past 32 bits, by
+// place (none in stansim's own runs).
+func (a *Analysis) doneLists() ([]groupKey, [][]doneEntry, map[int32]int) {
 	ids := map[groupKey]int{}
 	var keys []groupKey
 	var counts []int
@@ -119,20 +125,28 @@ func (a *Analysis) doneLists() ([]groupKey, [][]doneEntry) {
 		off += c
 	}
 	next, i := 0, -1
+	var wide map[int32]int
 	for m := range a.All() {
 		i++
 		if !m.Acked {
 			continue
 		}
+		ver := int32(m.Ver)
+		if int(ver) != m.Ver || ver == wideVer {
+			if wide == nil {
+				wide = map[int32]int{}
+			}
+			ver, wide[int32(i)] = wideVer, m.Ver
+		}
 		for di, d := range m.Dones {
 			if firstInGroup(m.Dones, di) {
 				id := keyIDs[next]
 				next++
-				lists[id] = append(lists[id], doneEntry{t: d.T, ver: m.Ver, idx: int32(i), done: int32(di)})
+				lists[id] = append(lists[id], doneEntry{t: d.T, idx: int32(i), ver: ver})
 			}
 		}
 	}
-	return keys, lists
+	return keys, lists, wide
 }
 
 // orderScratch holds the buffers one list's count needs, reused from list
@@ -148,10 +162,13 @@ func grow(buf []int, n int) []int {
 }
 
 // versions returns the versions of l's messages, in l's order.
-func (s *orderScratch) versions(l []doneEntry) []int {
+func (s *orderScratch) versions(l []doneEntry, wide map[int32]int) []int {
 	s.vers = grow(s.vers, len(l))
 	for i, e := range l {
-		s.vers[i] = e.ver
+		s.vers[i] = int(e.ver)
+		if e.ver == wideVer {
+			s.vers[i] = wide[e.idx]
+		}
 	}
 	return s.vers
 }

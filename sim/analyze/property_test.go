@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/stansim/stansim/sim/history"
@@ -102,13 +104,20 @@ func sortStable(evs []history.Event) {
 // random histories.
 func TestOutOfOrderBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	total, capped, wrong := 0, 0, 0
+	total, capped, wrong, wideHistories := 0, 0, 0, 0
 	for iter := range 400 {
 		nMsgs, nKeys, nGroups, reverse := rng.IntN(60), 1+rng.IntN(5), 1+rng.IntN(3), false
 		if iter%50 == 49 { // big enough to pass the MaxPairs cap
 			nMsgs, nKeys, nGroups, reverse = 200, 2, 2, true
 		}
 		b := synth(rng, nMsgs, nKeys, nGroups, reverse)
+		if iter%8 == 3 { // versions either side of 2^31: some past what a doneEntry holds
+			b = verPattern.ReplaceAllFunc(b, func(v []byte) []byte {
+				n, _ := strconv.Atoi(string(v[len(`"ver":`):]))
+				return fmt.Appendf(nil, `"ver":%d`, n+math.MaxInt32-3)
+			})
+			wideHistories++
+		}
 		l, err := history.Read(bytes.NewReader(b))
 		if err != nil {
 			t.Fatal(err)
@@ -128,10 +137,14 @@ func TestOutOfOrderBruteForce(t *testing.T) {
 		}
 	}
 	// The generator must exercise what it claims to.
-	if total == 0 || capped == 0 || wrong == 0 {
-		t.Errorf("weak generator: %d inversions in all, %d histories over the cap, %d wrong final keys", total, capped, wrong)
+	if total == 0 || capped == 0 || wrong == 0 || wideHistories == 0 {
+		t.Errorf("weak generator: %d inversions in all, %d histories over the cap, %d wrong final keys, %d with wide versions",
+			total, capped, wrong, wideHistories)
 	}
 }
+
+// verPattern finds a history line's version.
+var verPattern = regexp.MustCompile(`"ver":[0-9]+`)
 
 // TestPercentileNearestRank: the rank is ceil(p·n/100), exactly, for every
 // n and whole p (p/100·n in floating point gets some of them wrong).

@@ -16,7 +16,7 @@ import (
 
 // plainMsg is a message with a plain story: its Delivery and Done are
 // implied (one each, by one member of one group, redelivered never). It
-// holds no pointer (its id is a number, or in the store's id bytes), so the collector
+// holds no pointer (its id is in the store's id bytes), so the collector
 // never scans the records and a chunk of them can go to a file as bytes.
 type plainMsg struct {
 	publishT int64
@@ -28,12 +28,10 @@ type plainMsg struct {
 	line              int32 // the done's Line
 	pos               int32 // the place in publish order
 	key               uint32
-	// The id: "<publisher>-<id>" when idLen is 0 (stansim's own ids,
-	// which cost no bytes), else where it starts in the id bytes.
-	id    uint32
-	shape uint16
-	idLen uint8
-	late  bool // the done's Late
+	id                uint32 // where the id starts in the id bytes
+	shape             uint16
+	idLen             uint8
+	late              bool // the done's Late
 }
 
 // recSize is a record's size in memory and in the spill file.
@@ -45,8 +43,9 @@ const plainChunk = 4096
 
 // keepChunks is how many chunks stay in memory once a history is read
 // from a file: the newest, which the lines still to come name when they
-// name a record at all (131,072 records, 6 MiB).
-const keepChunks = 32
+// name a record at all (262,144 records, 12 MiB: a 1M-event history's
+// records all stay; BENCHMARKS.md).
+const keepChunks = 64
 
 // records holds the plain records: chunk c in chunks[c], or, once spilled,
 // at c·per·recSize in the spill file. The oldest chunks are spilled first,

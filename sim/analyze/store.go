@@ -4,7 +4,6 @@ import (
 	"iter"
 	"math"
 	"slices"
-	"strconv"
 	"unsafe"
 )
 
@@ -12,9 +11,8 @@ import (
 // "One analysis"). Nearly every message of a large run has a plain story:
 // published and acknowledged, delivered once to one member, which did it
 // once, with no death of that member in between. Such a message is kept as
-// one plainMsg of 48 bytes (its id a number when it is stansim's own
-// "<publisher>-<n>") instead of a Message with its delivery and done
-// (about 450 bytes with their slices and strings), and a large history's
+// one plainMsg of 48 bytes and its id instead of a Message with its
+// delivery and done (about 450 bytes with their slices and strings), and a large history's
 // records are kept mostly in a file (records.go): what keeps a report's
 // memory from growing with every message (BENCHMARKS.md). The outputs
 // never see the difference: All yields a plain message rebuilt field for
@@ -87,48 +85,11 @@ func (s *store) addID(id string) (uint32, bool) {
 	return off, true
 }
 
-// idOf returns how a record names m's id: its number n when the id is
-// m's publisher's "<publisher>-<n>" (idLen 0), else the id's bytes; false
-// when neither can.
-func (s *store) idOf(m *Message) (id uint32, idLen uint8, ok bool) {
-	if pub, n, ok := splitID(m.ID); ok && pub == m.Pub { // splitID takes only the one spelling of n
-		return uint32(n), 0, true
-	}
-	id, ok = s.addID(m.ID)
-	return id, uint8(len(m.ID)), ok
-}
-
-// id returns record p's id: built in v's id bytes ("<publisher>-<n>",
-// pub being the record's publisher), or a string over the store's id
-// bytes. Neither is ever written again, so the string stays valid.
-func (s *store) id(p *plainMsg, pub string, v *plainView) string {
-	if p.idLen == 0 {
-		return v.name(pub, p.id)
-	}
+// id returns record p's id: a string over the id bytes (never copied,
+// never changed).
+func (s *store) id(p *plainMsg) string {
 	c := s.ids[p.id/idChunk]
 	return unsafe.String(&c[p.id%idChunk], int(p.idLen))
-}
-
-// viewIDBlock is the size of the blocks a view builds ids in.
-const viewIDBlock = 8 << 10
-
-// name returns "<pub>-<n>" built at the end of v's id bytes. They are
-// only appended to, and a full block is left to the strings made over it
-// (the collector frees it with the last), so every id All yields stays
-// valid however long it is kept.
-func (v *plainView) name(pub string, n uint32) string {
-	if need := len(pub) + 11; cap(v.idBytes)-len(v.idBytes) < need {
-		size := viewIDBlock
-		if v.idBytes == nil {
-			size = 64 // a view that looks one message up builds one id
-		}
-		v.idBytes = make([]byte, 0, max(size, need))
-	}
-	start := len(v.idBytes)
-	v.idBytes = append(v.idBytes, pub...)
-	v.idBytes = append(v.idBytes, '-')
-	v.idBytes = strconv.AppendUint(v.idBytes, uint64(n), 10)
-	return unsafe.String(&v.idBytes[start], len(v.idBytes)-start)
 }
 
 // interner numbers distinct values in the order first seen.
@@ -184,8 +145,6 @@ type plainView struct {
 	// view that looks one message up, which reads its record into rec.
 	win *window
 	rec plainMsg
-	// idBytes is where the view builds ids (name).
-	idBytes []byte
 }
 
 // walker returns a view for a walk over many messages: with a window of
@@ -216,7 +175,7 @@ func (s *store) fill(v *plainView, p *plainMsg) *Message {
 		v.m.Key, v.key = s.keys.vals[p.key], p.key
 	}
 	m, dl, dn := &v.m, &v.del[0], &v.done[0]
-	m.ID, m.Ver, m.PublishT, m.AckT, m.Seq, m.pos = s.id(p, m.Pub, v), int(p.ver), p.publishT, p.publishT+int64(p.ackD), uint64(p.seq), p.pos
+	m.ID, m.Ver, m.PublishT, m.AckT, m.Seq, m.pos = s.id(p), int(p.ver), p.publishT, p.publishT+int64(p.ackD), uint64(p.seq), p.pos
 	dl.T, dl.Seq = p.publishT+int64(p.delD), uint64(p.seq)
 	dn.T, dn.Line, dn.Late = p.publishT+int64(p.doneD), int(p.line), p.late
 	return m
@@ -230,13 +189,20 @@ func (s *store) get(r ref, v *plainView) *Message {
 	return s.full[r.at()]
 }
 
-// markLate marks done di of the message at place i Late.
-func (s *store) markLate(i, di int) {
+// markLate marks the first done in group g of the message at place i
+// Late.
+func (s *store) markLate(i int, g string) {
 	if r := s.order[i]; r.plain() {
-		s.recs.setLate(r.at()) // di is 0: a plain message has one done
+		s.recs.setLate(r.at()) // a plain message has one done
 		return
 	}
-	s.full[s.order[i].at()].Dones[di].Late = true
+	dones := s.full[s.order[i].at()].Dones
+	for di := range dones {
+		if dones[di].Group == g {
+			dones[di].Late = true
+			return
+		}
+	}
 }
 
 // plainStory reports whether m's story is plain (see the top of this
