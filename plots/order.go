@@ -111,8 +111,8 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	if len(a.Groups()) > 1 {
 		sub += " Ranks are per queue group."
 	}
-	if redelivered := countRedelivered(pts); redelivered > 0 {
-		sub += fmt.Sprintf(" %d done from a redelivery.", redelivered)
+	if nRedo > 0 {
+		sub += fmt.Sprintf(" %d done from a redelivery.", nRedo)
 	} else {
 		sub += " No redeliveries in this run."
 	}
@@ -149,16 +149,6 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 		Width:      10 * vg.Inch,
 		Height:     7.5 * vg.Inch,
 	}, nil
-}
-
-func countRedelivered(pts []orderPoint) int {
-	n := 0
-	for _, q := range pts {
-		if q.redelivered {
-			n++
-		}
-	}
-	return n
 }
 
 func abs(f float64) float64 {

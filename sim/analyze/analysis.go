@@ -288,49 +288,61 @@ func (x seqEntry) before(y seqEntry) bool {
 // publish order is sequence order and w is 0; two publishers on a channel
 // interleave within a few hundred places.)
 func (a *Analysis) bySeqWithin(w int, yield func(*Message) bool) {
-	h := make([]seqEntry, 0, w+1)
+	h := seqHeap(make([]seqEntry, 0, w+1))
 	s := &a.store
 	v := s.walker()
-	pop := func() bool {
-		top := h[0]
-		last := len(h) - 1
-		h[0] = h[last]
-		h = h[:last]
-		for i := 0; ; { // sift down
-			c := 2*i + 1
-			if c >= len(h) {
-				break
-			}
-			if c+1 < len(h) && h[c+1].before(h[c]) {
-				c++
-			}
-			if !h[c].before(h[i]) {
-				break
-			}
-			h[i], h[c] = h[c], h[i]
-			i = c
-		}
-		return yield(s.get(s.order[top.pos], &v))
-	}
 	for m := range a.All() {
-		h = append(h, seqEntry{m.Seq, m.pos})
-		for j := len(h) - 1; j > 0; { // sift up
-			p := (j - 1) / 2
-			if !h[j].before(h[p]) {
-				break
-			}
-			h[j], h[p] = h[p], h[j]
-			j = p
-		}
-		if len(h) > w && !pop() {
+		h.push(seqEntry{m.Seq, m.pos})
+		if len(h) > w && !yield(s.get(s.order[h.pop().pos], &v)) {
 			return
 		}
 	}
 	for len(h) > 0 {
-		if !pop() {
+		if !yield(s.get(s.order[h.pop().pos], &v)) {
 			return
 		}
 	}
+}
+
+// seqHeap is a binary min-heap of seqEntry by before. (container/heap
+// would call through an interface for every comparison, a million
+// times a walk on a large history.)
+type seqHeap []seqEntry
+
+func (h *seqHeap) push(e seqEntry) {
+	*h = append(*h, e)
+	q := *h
+	for j := len(q) - 1; j > 0; {
+		p := (j - 1) / 2
+		if !q[j].before(q[p]) {
+			break
+		}
+		q[j], q[p] = q[p], q[j]
+		j = p
+	}
+}
+
+func (h *seqHeap) pop() seqEntry {
+	q := *h
+	top, last := q[0], len(q)-1
+	q[0] = q[last]
+	q = q[:last]
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= len(q) {
+			break
+		}
+		if c+1 < len(q) && q[c+1].before(q[c]) {
+			c++
+		}
+		if !q[c].before(q[i]) {
+			break
+		}
+		q[i], q[c] = q[c], q[i]
+		i = c
+	}
+	*h = q
+	return top
 }
 
 // sequenceWindow returns how much later in publish order than in BySeq's
