@@ -16,9 +16,9 @@ import (
 //
 // Near the limit the collector runs more often; with the analysis's
 // records free of pointers and mostly in a file that costs little
-// (BENCHMARKS.md: a 5M-event report's live heap peaks near 80 MB, under
-// two thirds of stansim report's 128 MiB, and the collector's share of
-// the CPU over a quarter of a second stays at a tenth or less). A history
+// (BENCHMARKS.md: a 5M-event report's live heap peaks near 85 MB, four
+// fifths of stansim report's 104 MiB, and the collector's share of the
+// CPU over a quarter of a second stays under a seventh). A history
 // whose live heap does not fit would have the collector running all the
 // time, so while the budget is held a watcher raises the limit to twice
 // the live heap (what the collector allows with no limit) once the live

@@ -1,16 +1,15 @@
 package plots
 
 import (
-	"cmp"
 	"fmt"
 	"iter"
-	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/stansim/stansim/nearsort"
 	"github.com/stansim/stansim/sim/analyze"
 )
 
@@ -41,22 +40,15 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 			nRedo++
 		}
 	}
-	// Presized: a dense run has a point per message. The displacement
-	// panel draws the same points (Minus).
-	inOrder.XYs, late.XYs, redo.XYs = make([][2]float32, 0, len(pts)-nLate), make([][2]float32, 0, nLate), make([][2]float32, 0, nRedo)
+	// Drawn from the points themselves: a dense run has one per message.
+	// The displacement panel draws the same points (Minus).
+	inOrder.Points, inOrder.N = ps.xy(func(q orderPoint) bool { return !q.late }), len(pts)-nLate
+	late.Points, late.N = ps.xy(func(q orderPoint) bool { return q.late }), nLate
+	redo.Points, redo.N = ps.xy(func(q orderPoint) bool { return q.redelivered }), nRedo
 	lo, hi := 0.0, 0.0
 	for at, q := range ps.all() {
-		xy := [2]float32{float32(at.x), float32(q.rank)} // exact to 2^24 ranks; beyond, far under a pixel
 		d := float64(q.rank) - float64(at.x)
 		lo, hi = min(lo, d), max(hi, d)
-		if q.late {
-			late.XYs = append(late.XYs, xy)
-		} else {
-			inOrder.XYs = append(inOrder.XYs, xy)
-		}
-		if q.redelivered {
-			redo.XYs = append(redo.XYs, xy)
-		}
 	}
 	dInOrder, dLate, dRedo := inOrder, late, redo
 	dInOrder.Minus, dLate.Minus, dRedo.Minus = true, true, true
@@ -74,7 +66,7 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	top.Add(skips.top)
 	top.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: 0, YMax: n*1.03 + 1})
 	labels := &LabelLayer{Note: true}
-	if len(late.XYs) <= 40 {
+	if nLate <= 40 {
 		for at, q := range ps.all() {
 			if q.late {
 				labels.Labels = append(labels.Labels, Label{X: float64(at.x), Y: float64(q.rank), Text: msgLabel(a.MessageAt(int(q.pos))), Color: ColorOutOfOrder,
@@ -126,10 +118,10 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	legend := []LegendEntry{
 		{Label: "in order", Thumb: glyphThumb{Style: draw.GlyphStyle{Color: inOrder.Color, Radius: 2.5, Shape: draw.CircleGlyph{}}}},
 	}
-	if len(redo.XYs) > 0 {
+	if nRedo > 0 {
 		legend = append(legend, LegendEntry{Label: "done from a redelivery", Thumb: glyphThumb{Style: draw.GlyphStyle{Color: redo.Color, Radius: 4.4, Shape: ringGlyph{Width: 1.2}}}})
 	}
-	if len(late.XYs) > 0 {
+	if nLate > 0 {
 		legend = append(legend, LegendEntry{Label: "done after a newer version of its key", Thumb: glyphThumb{Style: draw.GlyphStyle{Color: late.Color, Radius: 3.4, Shape: draw.CircleGlyph{}}}})
 	}
 	if len(skips.top) > 0 {
@@ -196,52 +188,93 @@ func (s orderPointSet) all() iter.Seq2[pointAt, orderPoint] {
 	}
 }
 
+// xy yields the (publish rank, done rank) of the points keep says to.
+func (s orderPointSet) xy(keep func(orderPoint) bool) iter.Seq2[float64, float64] {
+	return func(yield func(x, y float64) bool) {
+		for at, q := range s.all() {
+			if keep(q) && !yield(float64(at.x), float64(q.rank)) {
+				return
+			}
+		}
+	}
+}
+
 // orderPoints ranks, per group, each message's first done against its
 // server sequence.
-func orderPoints(a *analyze.Analysis) orderPointSet {
+func orderPoints(a *analyze.Analysis) orderPointSet { return orderPointsFrom(a, rankWindow) }
+
+// orderPointsFrom is orderPoints trying window w first (tests start small).
+func orderPointsFrom(a *analyze.Analysis, w0 int) orderPointSet {
 	groups := groupsOf(a)
 	set := orderPointSet{groups: groups, start: make([]int, 1, len(groups)+1)}
-	out := make([]orderPoint, 0, a.NumMessages()*len(groups)) // presized: a large run has a point per message
-	// Presized too: grown by appending, they would leave as much garbage
-	// again while the heap is at its fullest.
-	order := make([]int32, 0, a.NumMessages())
-	ts := make([]int64, 0, a.NumMessages()) // the points' first done times, while ranking
+	set.pts = make([]orderPoint, 0, a.NumMessages()*len(groups)) // presized: a large run has a point per message
 	for _, g := range groups {
-		pts := out[len(out):]
-		ts = ts[:0]
-		for m := range a.BySeq() {
-			if m.Seq == 0 {
-				continue
-			}
-			for _, d := range m.Dones {
-				if d.Group == g {
-					red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
-					pts = append(pts, orderPoint{pos: int32(m.Pos()), late: d.Late, redelivered: red})
-					ts = append(ts, d.T)
-					break
-				}
+		for w := w0; ; w *= 2 {
+			if set.rankGroup(a, g, w) {
+				break
 			}
 		}
-		order = order[:0]
-		for i := range pts {
-			order = append(order, int32(i))
-		}
-		// (t, publish rank) is a total order (the rank, i+1, is unique in a
-		// group): no stable sort needed.
-		slices.SortFunc(order, func(i, j int32) int {
-			if c := cmp.Compare(ts[i], ts[j]); c != 0 {
-				return c
-			}
-			return cmp.Compare(i, j)
-		})
-		for r, i := range order {
-			pts[i].rank = int32(r + 1)
-		}
-		out = out[:len(out)+len(pts)]
-		set.start = append(set.start, len(out))
+		set.start = append(set.start, len(set.pts))
 	}
-	set.pts = out
 	return set
+}
+
+// rankWindow is the first window rankGroup tries: more than the ranks a
+// message done early usually gains (about what a dead member held, or
+// max_inflight). A history that needs more costs a walk per doubling.
+const rankWindow = 4096
+
+// doneKey is a point's place in done order: its first done's time, then
+// its publish rank (unique in a group, so the order is total).
+type doneKey struct {
+	t int64
+	x int32
+}
+
+func (k doneKey) before(o doneKey) bool { return k.t < o.t || k.t == o.t && k.x < o.x }
+
+// rankGroup appends group g's points in publish rank order and ranks them
+// by done order, sorting the walk with a nearsort.Sorter of window w: no
+// list of every point's time. False (the points taken back) when some
+// point was done more than w ranks before its publish rank: the sorted
+// output then comes out of order, which is how it is told.
+func (s *orderPointSet) rankGroup(a *analyze.Analysis, g string, w int) bool {
+	start := len(s.pts)
+	sorter := nearsort.New(w, doneKey.before)
+	rank, ok := int32(0), true
+	var last doneKey
+	place := func(k doneKey) {
+		if rank > 0 && !last.before(k) {
+			ok = false
+		}
+		rank++
+		s.pts[start+int(k.x)-1].rank, last = rank, k
+	}
+	for m := range a.BySeq() {
+		if m.Seq == 0 {
+			continue
+		}
+		for _, d := range m.Dones {
+			if d.Group == g {
+				red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
+				s.pts = append(s.pts, orderPoint{pos: int32(m.Pos()), late: d.Late, redelivered: red})
+				if k, out := sorter.Push(doneKey{d.T, int32(len(s.pts) - start)}); out {
+					place(k)
+				}
+				break
+			}
+		}
+		if !ok {
+			break
+		}
+	}
+	for k, more := sorter.Pop(); more && ok; k, more = sorter.Pop() {
+		place(k)
+	}
+	if !ok {
+		s.pts = s.pts[:start]
+	}
+	return ok
 }
 
 // groupsOf lists the groups that finished messages, in order of first

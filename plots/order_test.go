@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"cmp"
+	"slices"
 	"testing"
 
 	"github.com/stansim/stansim/sim/analyze"
@@ -40,5 +42,51 @@ func TestInversionLinksInTheirGroup(t *testing.T) {
 	want := Segment{From: [2]float64{1, 2}, To: [2]float64{2, 1}}
 	if len(links) != 1 || links[0].From != want.From || links[0].To != want.To {
 		t.Errorf("links %+v, want %+v (second's points)", links, want)
+	}
+}
+
+// TestOrderRanksBySortedWalk: the ranks the nearsort walk gives, starting
+// from a window of one place (so every reordered history retries), are
+// the ranks a full sort by (first done, publish rank) gives, in every
+// group of every fixture.
+func TestOrderRanksBySortedWalk(t *testing.T) {
+	retried := 0
+	for _, name := range []string{"forced-kill", "graceful", "interrupted", "version-check"} {
+		a := load(t, name)
+		ps := orderPointsFrom(a, 1)
+		for g, group := range ps.groups {
+			var ts []int64
+			for m := range a.BySeq() {
+				if m.Seq == 0 {
+					continue
+				}
+				for _, d := range m.Dones {
+					if d.Group == group {
+						ts = append(ts, d.T)
+						break
+					}
+				}
+			}
+			pts := ps.pts[ps.start[g]:ps.start[g+1]]
+			if len(pts) != len(ts) {
+				t.Fatalf("%s/%s: %d points, %d first dones", name, group, len(pts), len(ts))
+			}
+			idx := make([]int, len(ts))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortStableFunc(idx, func(i, j int) int { return cmp.Compare(ts[i], ts[j]) })
+			for r, i := range idx {
+				if int(pts[i].rank) != r+1 {
+					t.Fatalf("%s/%s: point %d ranked %d, want %d", name, group, i+1, pts[i].rank, r+1)
+				}
+				if i != r {
+					retried++
+				}
+			}
+		}
+	}
+	if retried == 0 {
+		t.Fatal("no fixture was done out of publish order: the windows were never too small")
 	}
 }

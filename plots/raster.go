@@ -3,6 +3,7 @@ package plots
 import (
 	"image"
 	"image/color"
+	"iter"
 	"sync"
 
 	"gonum.org/v1/plot"
@@ -18,11 +19,13 @@ const DenseThreshold = 3000
 const rasterScale = 2
 
 // PointClass is one class of points in a Scatter: drawn in order, so
-// later classes sit on top. A dense chart has a point per message, so a
-// point is two float32s (exact for whole numbers up to 2^24, such as
-// ranks), and a second panel of the same points shares them (Minus).
+// later classes sit on top. A dense chart has a point per message, so
+// the class holds no list of them: Points yields them from what the
+// chart holds anyway (the order chart's points), as often as drawing
+// needs, and a second panel of the same points shares them (Minus).
 type PointClass struct {
-	XYs    [][2]float32
+	Points iter.Seq2[float64, float64]
+	N      int // how many Points yields
 	Color  color.NRGBA
 	Radius vg.Length
 	Ring   bool // vector mode: draw a ring rather than a disc
@@ -31,13 +34,18 @@ type PointClass struct {
 	Minus bool
 }
 
-// at is point i as drawn.
-func (c *PointClass) at(i int) (x, y float64) {
-	x, y = float64(c.XYs[i][0]), float64(c.XYs[i][1])
-	if c.Minus {
-		y -= x
+// all yields the points as drawn.
+func (c *PointClass) all() iter.Seq2[float64, float64] {
+	return func(yield func(x, y float64) bool) {
+		for x, y := range c.Points {
+			if c.Minus {
+				y -= x
+			}
+			if !yield(x, y) {
+				return
+			}
+		}
 	}
-	return x, y
 }
 
 // Scatter draws point classes as vector glyphs, or, when they hold more
@@ -76,7 +84,7 @@ func (rc *RasterCache) get(key [6]float64, paint func() *image.NRGBA) *image.NRG
 func (s Scatter) Len() int {
 	n := 0
 	for _, c := range s.Classes {
-		n += len(c.XYs)
+		n += c.N
 	}
 	return n
 }
@@ -85,8 +93,7 @@ func (s Scatter) Len() int {
 func (s Scatter) DataRange() (xmin, xmax, ymin, ymax float64) {
 	first := true
 	for _, c := range s.Classes {
-		for i := range c.XYs {
-			x, y := c.at(i)
+		for x, y := range c.all() {
 			if first {
 				xmin, xmax, ymin, ymax = x, x, y, y
 				first = false
@@ -111,8 +118,7 @@ func (s Scatter) Plot(c draw.Canvas, p *plot.Plot) {
 			if cl.Ring {
 				sty.Shape = ringGlyph{Width: 1.2}
 			}
-			for i := range cl.XYs {
-				x, y := cl.at(i)
+			for x, y := range cl.all() {
 				pt := vg.Point{X: trX(x), Y: trY(y)}
 				if c.Contains(pt) {
 					c.DrawGlyphNoClip(sty, pt)
@@ -147,8 +153,7 @@ func (s Scatter) raster(c draw.Canvas, trX, trY func(float64) vg.Length, w, h in
 		}
 		mask := discMask(r, inner)
 		rad := (len(mask) - 1) / 2
-		for i := range cl.XYs {
-			x, y := cl.at(i)
+		for x, y := range cl.all() {
 			px := int(float64(trX(x)-c.Min.X) * rasterScale)
 			py := h - 1 - int(float64(trY(y)-c.Min.Y)*rasterScale)
 			for dy := -rad; dy <= rad; dy++ {

@@ -37,7 +37,7 @@ scenario folder in it and the batch's index.`,
 // reportHeapBudget is the heap `stansim report` renders within, unless
 // GOMEMLIMIT sets a limit of its own (batch.RenderOptions.HeapBudget,
 // measured in BENCHMARKS.md).
-const reportHeapBudget = 128 << 20
+const reportHeapBudget = 104 << 20
 
 // heapBudget is reportHeapBudget, or 0 when the environment's GOMEMLIMIT
 // (getenv) set a limit the report must keep to.

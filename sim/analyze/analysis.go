@@ -4,6 +4,7 @@ import (
 	"iter"
 	"slices"
 
+	"github.com/stansim/stansim/nearsort"
 	"github.com/stansim/stansim/sim/death"
 	"github.com/stansim/stansim/sim/history"
 )
@@ -283,99 +284,61 @@ func (x seqEntry) before(y seqEntry) bool {
 
 // bySeqWithin yields the messages in BySeq's order, given that none is
 // more than w places later in publish order than in that order
-// (sequenceWindow): a heap of w+1 messages sorts the walk in publish
-// order, however many messages there are. (With one publisher per channel
-// publish order is sequence order and w is 0; two publishers on a channel
-// interleave within a few hundred places.)
+// (sequenceWindow): a nearsort.Sorter sorts the walk in publish order,
+// in memory for w messages however many there are. (With one publisher
+// per channel publish order is sequence order and w is 0; two publishers
+// on a channel interleave within a few hundred places.)
 func (a *Analysis) bySeqWithin(w int, yield func(*Message) bool) {
-	h := seqHeap(make([]seqEntry, 0, w+1))
+	sorter := nearsort.New(w, seqEntry.before)
 	s := &a.store
 	v := s.walker()
 	for m := range a.All() {
-		h.push(seqEntry{m.Seq, m.pos})
-		if len(h) > w && !yield(s.get(s.order[h.pop().pos], &v)) {
+		if e, ok := sorter.Push(seqEntry{m.Seq, m.pos}); ok && !yield(s.get(s.order[e.pos], &v)) {
 			return
 		}
 	}
-	for len(h) > 0 {
-		if !yield(s.get(s.order[h.pop().pos], &v)) {
+	for e, ok := sorter.Pop(); ok; e, ok = sorter.Pop() {
+		if !yield(s.get(s.order[e.pos], &v)) {
 			return
 		}
 	}
 }
 
-// seqHeap is a binary min-heap of seqEntry by before. (container/heap
-// would call through an interface for every comparison, a million
-// times a walk on a large history.)
-type seqHeap []seqEntry
-
-func (h *seqHeap) push(e seqEntry) {
-	*h = append(*h, e)
-	q := *h
-	for j := len(q) - 1; j > 0; {
-		p := (j - 1) / 2
-		if !q[j].before(q[p]) {
-			break
-		}
-		q[j], q[p] = q[p], q[j]
-		j = p
-	}
-}
-
-func (h *seqHeap) pop() seqEntry {
-	q := *h
-	top, last := q[0], len(q)-1
-	q[0] = q[last]
-	q = q[:last]
-	for i := 0; ; {
-		c := 2*i + 1
-		if c >= len(q) {
-			break
-		}
-		if c+1 < len(q) && q[c+1].before(q[c]) {
-			c++
-		}
-		if !q[c].before(q[i]) {
-			break
-		}
-		q[i], q[c] = q[c], q[i]
-		i = c
-	}
-	*h = q
-	return top
-}
-
-// sequenceWindow returns how much later in publish order than in BySeq's
-// order any message is (0 when publish order is that order, as it nearly
-// always is): the most places BySeq's heap must hold.
+// sequenceWindow returns a window with which bySeqWithin sorts the
+// messages: 0 when publish order is BySeq's order (as it nearly always
+// is), else the first of 64, 128, ... with which a walk comes out sorted
+// (at most twice the smallest, which only sorting a list of every message
+// would find).
 func (a *Analysis) sequenceWindow() int {
-	var prev uint64
-	sorted := true
-	for m := range a.All() {
-		if m.pos > 0 && compareSeq(prev, m.Seq) > 0 {
-			sorted = false
-			break
+	for w := 0; ; w = max(64, 2*w) {
+		if a.seqSortedWithin(w) {
+			return w
 		}
-		prev = m.Seq
 	}
-	if sorted {
-		return 0
+}
+
+// seqSortedWithin reports whether a nearsort.Sorter of window w gives the
+// messages in BySeq's order: whether its output is in that order.
+func (a *Analysis) seqSortedWithin(w int) bool {
+	sorter := nearsort.New(w, seqEntry.before)
+	var last seqEntry
+	first := true
+	next := func(e seqEntry) bool {
+		ok := first || last.before(e)
+		first, last = false, e
+		return ok
 	}
-	keys := make([]seqEntry, 0, a.NumMessages())
 	for m := range a.All() {
-		keys = append(keys, seqEntry{m.Seq, m.pos})
-	}
-	slices.SortFunc(keys, func(x, y seqEntry) int {
-		if x.before(y) {
-			return -1
+		if e, out := sorter.Push(seqEntry{m.Seq, m.pos}); out && !next(e) {
+			return false
 		}
-		return 1 // (positions are unique: never equal)
-	})
-	w := 0
-	for rank, k := range keys {
-		w = max(w, int(k.pos)-rank)
 	}
-	return w
+	for e, ok := sorter.Pop(); ok; e, ok = sorter.Pop() {
+		if !next(e) {
+			return false
+		}
+	}
+	return true
 }
 
 // compareSeq orders sequences, 0 (none) last.

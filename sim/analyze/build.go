@@ -347,7 +347,6 @@ func (b *builder) skip(e *history.Event) {
 // death's prediction, removal and hand-offs, the summary.
 func (b *builder) finish(l *history.Log) *Analysis {
 	a := b.a
-	a.index.trim()
 	a.Log, a.Settings = l, ReadSettings(l.Start)
 	if l.Start != nil {
 		a.Sample = l.Start.SampleInterval

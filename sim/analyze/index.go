@@ -2,13 +2,12 @@ package analyze
 
 import (
 	"math"
-	"slices"
 	"strings"
 )
 
 // msgIndex finds a message's ref (store.go) by its id. stansim's
 // publishers name their messages "<publisher>-<n>" with n counting from 1
-// (sim/run/publisher.go), so most ids sit in a slice per publisher, indexed
+// (sim/run/publisher.go), so most ids sit in a list per publisher, indexed
 // by n: 4 bytes a message and no hashing of the id, where a map of every id
 // cost about 56 bytes a message and most of the builder's lookups. Any other id (another
 // program's, or an n far beyond what the publisher has sent) goes in a map.
@@ -22,12 +21,23 @@ type msgIndex struct {
 	last *denseList
 }
 
-// denseList is one publisher's messages by n-1, and how many it holds.
+// denseList is one publisher's messages by n-1, in chunks of denseChunk
+// (so it never grows by copying, nor to twice what it needs as a doubled
+// slice would), and how many it holds.
 type denseList struct {
-	pub   string
-	msgs  []ref
-	count int
+	pub    string
+	chunks [][]ref
+	count  int
 }
+
+// denseChunk is how many refs one chunk of a denseList holds (64 KiB).
+const denseChunk = 1 << 14
+
+// len is how many n the list has room for.
+func (l *denseList) len() int { return len(l.chunks) * denseChunk }
+
+// at returns the slot of n (1 <= n <= len).
+func (l *denseList) at(n int) *ref { return &l.chunks[(n-1)/denseChunk][(n-1)%denseChunk] }
 
 // denseSlack is how far past twice its messages a publisher's list may
 // grow for an id to be stored by n: lines of one publisher come nearly in
@@ -67,8 +77,8 @@ func (x *msgIndex) list(pub string) *denseList {
 // one: the slot of an n holds no other id.)
 func (x *msgIndex) get(id string) ref {
 	if pub, n, ok := splitID(id); ok {
-		if l := x.list(pub); l != nil && n <= len(l.msgs) {
-			if r := l.msgs[n-1]; r != 0 {
+		if l := x.list(pub); l != nil && n <= l.len() {
+			if r := *l.at(n); r != 0 {
 				return r
 			}
 		}
@@ -79,8 +89,8 @@ func (x *msgIndex) get(id string) ref {
 // set changes the ref of id, which is in the index.
 func (x *msgIndex) set(id string, r ref) {
 	if pub, n, ok := splitID(id); ok {
-		if l := x.list(pub); l != nil && n <= len(l.msgs) && l.msgs[n-1] != 0 {
-			l.msgs[n-1] = r
+		if l := x.list(pub); l != nil && n <= l.len() && *l.at(n) != 0 {
+			*l.at(n) = r
 			return
 		}
 	}
@@ -99,13 +109,12 @@ func (x *msgIndex) put(id string, r ref) {
 			x.dense[pub] = l
 		}
 		x.last = l
-		if n <= max(len(l.msgs), 2*l.count+denseSlack) {
-			if old := len(l.msgs); n > old {
-				l.msgs = slices.Grow(l.msgs, max(n-old, old))[:n] // doubling: little garbage
-				clear(l.msgs[old:])
+		if n <= max(l.len(), 2*l.count+denseSlack) {
+			for n > l.len() {
+				l.chunks = append(l.chunks, make([]ref, denseChunk))
 			}
-			if l.msgs[n-1] == 0 {
-				l.msgs[n-1] = r
+			if s := l.at(n); *s == 0 {
+				*s = r
 				l.count++
 				return
 			}
@@ -115,17 +124,6 @@ func (x *msgIndex) put(id string, r ref) {
 		x.other = map[string]ref{}
 	}
 	x.other[id] = r
-}
-
-// trim gives back the room each publisher's list grew into beyond its
-// ids (up to half of it, as lists grow by doubling): the index lives as
-// long as the analysis.
-func (x *msgIndex) trim() {
-	for _, l := range x.dense {
-		if cap(l.msgs) > len(l.msgs)+len(l.msgs)/8 {
-			l.msgs = slices.Clone(l.msgs)
-		}
-	}
 }
 
 // ByID returns the message with id (published or not), kept (Keep), or
