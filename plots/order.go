@@ -33,21 +33,21 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	}
 	nLate, nRedo := 0, 0
 	for _, q := range pts {
-		if q.late {
+		if q.late() {
 			nLate++
 		}
-		if q.redelivered {
+		if q.redelivered() {
 			nRedo++
 		}
 	}
 	// Drawn from the points themselves: a dense run has one per message.
 	// The displacement panel draws the same points (Minus).
-	inOrder.Points, inOrder.N = ps.xy(func(q orderPoint) bool { return !q.late }), len(pts)-nLate
-	late.Points, late.N = ps.xy(func(q orderPoint) bool { return q.late }), nLate
-	redo.Points, redo.N = ps.xy(func(q orderPoint) bool { return q.redelivered }), nRedo
+	inOrder.Points, inOrder.N = ps.xy(func(q orderPoint) bool { return !q.late() }), len(pts)-nLate
+	late.Points, late.N = ps.xy(orderPoint.late), nLate
+	redo.Points, redo.N = ps.xy(orderPoint.redelivered), nRedo
 	lo, hi := 0.0, 0.0
 	for at, q := range ps.all() {
-		d := float64(q.rank) - float64(at.x)
+		d := float64(q.rank()) - float64(at.x)
 		lo, hi = min(lo, d), max(hi, d)
 	}
 	dInOrder, dLate, dRedo := inOrder, late, redo
@@ -66,10 +66,10 @@ func Order(a *analyze.Analysis, opt Options) (*Figure, error) {
 	top.Add(skips.top)
 	top.Add(Ranger{XMin: 0, XMax: n*1.02 + 1, YMin: 0, YMax: n*1.03 + 1})
 	labels := &LabelLayer{Note: true}
-	if nLate <= 40 {
-		for at, q := range ps.all() {
-			if q.late {
-				labels.Labels = append(labels.Labels, Label{X: float64(at.x), Y: float64(q.rank), Text: msgLabel(a.MessageAt(int(q.pos))), Color: ColorOutOfOrder,
+	if nLate > 0 && nLate <= 40 {
+		for at, m := range ps.walk(a) {
+			if q := ps.at(at); q.late() {
+				labels.Labels = append(labels.Labels, Label{X: float64(at.x), Y: float64(q.rank()), Text: msgLabel(m), Color: ColorOutOfOrder,
 					Priority: 10, Sides: []Side{Left, AboveLeft, BelowLeft, Above, Above2}})
 			}
 		}
@@ -150,15 +150,21 @@ func abs(f float64) float64 {
 	return f
 }
 
-// orderPoint is one message's first done in one group: 12 bytes, as a
-// large run has one per message and group. Its group and publish rank are
-// where it sits in its orderPointSet.
-type orderPoint struct {
-	pos         int32 // the message's place in publish order (Message.Pos)
-	rank        int32 // done rank (1-based, per group)
-	late        bool
-	redelivered bool
-}
+// orderPoint is one message's first done in one group: its done rank
+// (1-based, per group) and two flags in 4 bytes, as a large run has one
+// per message and group. Its group and publish rank are where it sits in
+// its orderPointSet; its message is the one walk meets there.
+type orderPoint uint32
+
+const (
+	pointLate        orderPoint = 1 << 31 // done after a newer version of its key
+	pointRedelivered orderPoint = 1 << 30 // done from a redelivery
+	pointRank                   = pointRedelivered - 1
+)
+
+func (q orderPoint) rank() int32       { return int32(q & pointRank) }
+func (q orderPoint) late() bool        { return q&pointLate != 0 }
+func (q orderPoint) redelivered() bool { return q&pointRedelivered != 0 }
 
 // orderPointSet is the order chart's points: each group's in publish rank
 // order, one group after another.
@@ -188,11 +194,46 @@ func (s orderPointSet) all() iter.Seq2[pointAt, orderPoint] {
 	}
 }
 
+// at is the point that sits at at.
+func (s orderPointSet) at(at pointAt) orderPoint { return s.pts[s.start[at.group]+int(at.x)-1] }
+
+// walk yields where each point sits with its message (rebuilt as BySeq's:
+// good for the step), in all's order. It walks the messages once a group.
+func (s orderPointSet) walk(a *analyze.Analysis) iter.Seq2[pointAt, *analyze.Message] {
+	return func(yield func(pointAt, *analyze.Message) bool) {
+		for g, group := range s.groups {
+			x := int32(0)
+			for m := range a.BySeq() {
+				if _, ok := firstDone(m, group); ok {
+					x++
+					if !yield(pointAt{g, x}, m) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
+// firstDone returns a sequenced message's first done in group g: what the
+// order chart draws a point for.
+func firstDone(m *analyze.Message, g string) (*analyze.Done, bool) {
+	if m.Seq == 0 {
+		return nil, false
+	}
+	for i := range m.Dones {
+		if m.Dones[i].Group == g {
+			return &m.Dones[i], true
+		}
+	}
+	return nil, false
+}
+
 // xy yields the (publish rank, done rank) of the points keep says to.
 func (s orderPointSet) xy(keep func(orderPoint) bool) iter.Seq2[float64, float64] {
 	return func(yield func(x, y float64) bool) {
 		for at, q := range s.all() {
-			if keep(q) && !yield(float64(at.x), float64(q.rank)) {
+			if keep(q) && !yield(float64(at.x), float64(q.rank())) {
 				return
 			}
 		}
@@ -248,21 +289,24 @@ func (s *orderPointSet) rankGroup(a *analyze.Analysis, g string, w int) bool {
 			ok = false
 		}
 		rank++
-		s.pts[start+int(k.x)-1].rank, last = rank, k
+		q := &s.pts[start+int(k.x)-1]
+		*q, last = *q&^pointRank|orderPoint(rank), k
 	}
 	for m := range a.BySeq() {
-		if m.Seq == 0 {
+		d, found := firstDone(m, g)
+		if !found {
 			continue
 		}
-		for _, d := range m.Dones {
-			if d.Group == g {
-				red := d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered
-				s.pts = append(s.pts, orderPoint{pos: int32(m.Pos()), late: d.Late, redelivered: red})
-				if k, out := sorter.Push(doneKey{d.T, int32(len(s.pts) - start)}); out {
-					place(k)
-				}
-				break
-			}
+		var q orderPoint
+		if d.Late {
+			q |= pointLate
+		}
+		if d.Delivery >= 0 && m.Deliveries[d.Delivery].Redelivered {
+			q |= pointRedelivered
+		}
+		s.pts = append(s.pts, q)
+		if k, out := sorter.Push(doneKey{d.T, int32(len(s.pts) - start)}); out {
+			place(k)
 		}
 		if !ok {
 			break
@@ -328,10 +372,10 @@ func inversionLinks(a *analyze.Analysis, ps orderPointSet) Segments {
 		}
 	}
 	placed := make(map[point]bool, len(at))
-	for pa, q := range ps.all() {
-		if k := (point{uint32(pa.group), q.pos}); !placed[k] {
+	for pa, m := range ps.walk(a) {
+		if k := (point{uint32(pa.group), int32(m.Pos())}); !placed[k] {
 			if _, want := at[k]; want {
-				at[k], placed[k] = [2]float64{float64(pa.x), float64(q.rank)}, true
+				at[k], placed[k] = [2]float64{float64(pa.x), float64(ps.at(pa).rank())}, true
 			}
 		}
 	}

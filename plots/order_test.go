@@ -77,8 +77,8 @@ func TestOrderRanksBySortedWalk(t *testing.T) {
 			}
 			slices.SortStableFunc(idx, func(i, j int) int { return cmp.Compare(ts[i], ts[j]) })
 			for r, i := range idx {
-				if int(pts[i].rank) != r+1 {
-					t.Fatalf("%s/%s: point %d ranked %d, want %d", name, group, i+1, pts[i].rank, r+1)
+				if int(pts[i].rank()) != r+1 {
+					t.Fatalf("%s/%s: point %d ranked %d, want %d", name, group, i+1, pts[i].rank(), r+1)
 				}
 				if i != r {
 					retried++

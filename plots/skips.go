@@ -66,8 +66,8 @@ func orderSkips(a *analyze.Analysis, ps orderPointSet) orderSkipMarks {
 		pos int32 // Message.Pos
 	}
 	at := make(map[gm]float64, len(ps.pts))
-	for pa, q := range ps.all() {
-		at[gm{ps.groups[pa.group], q.pos}] = float64(pa.x)
+	for pa, m := range ps.walk(a) {
+		at[gm{ps.groups[pa.group], int32(m.Pos())}] = float64(pa.x)
 	}
 	done := firstDoneTimes(a, ps.groups)
 	count := map[[2]float64]int{}

@@ -56,8 +56,8 @@ func TestOrderSkipPlaces(t *testing.T) {
 		t.Fatalf("marks %v / %v, missing %d: want one shared mark", sk.top, sk.bottom, sk.missing)
 	}
 	m := a.ByID("tickets-7")
-	for pa, q := range ps.all() {
-		if int(q.pos) == m.Pos() && ps.groups[pa.group] == "checked" {
+	for pa, pm := range ps.walk(a) {
+		if pm.Pos() == m.Pos() && ps.groups[pa.group] == "checked" {
 			if x := float64(pa.x); sk.top[0].X != x || sk.top[0].Y != 5.5 || sk.bottom[0].Y != 5.5-x {
 				got := sk.top[0]
 				t.Errorf("mark at (%v, %v), want (%v, 5.5): five versions were done when v7 was skipped", got.X, got.Y, pa.x)

@@ -42,6 +42,9 @@ type Analysis struct {
 	// are in (when seqKnown).
 	seqWindow int
 	seqKnown  bool
+	// doneBatch, when set, replaces maxDoneEntries (tests count in small
+	// batches).
+	doneBatch int
 }
 
 // MaxPairs caps the inversion pairs kept for explanation.

@@ -31,105 +31,148 @@ const wideVer = math.MinInt32
 // key: the totals, each group's figures, and the pairs (capped). It marks
 // every first done that came after a higher version as Late.
 func (a *Analysis) outOfOrder() (OutOfOrder, map[string]OutOfOrder, []Inversion) {
-	keys, lists, wide := a.doneLists()
+	dk := a.doneKeys()
 	var res OutOfOrder
 	perGroup := map[string]OutOfOrder{}
 	var pairs []Inversion
 	var sc orderScratch
-	for ki, k := range keys {
-		l := lists[ki]
-		// (t, idx) is a total order: a message is once in its list.
-		slices.SortFunc(l, func(x, y doneEntry) int {
-			if c := cmp.Compare(x.t, y.t); c != 0 {
-				return c
-			}
-			return cmp.Compare(x.idx, y.idx)
-		})
-		vers := sc.versions(l, wide)
-		ranks := sc.rank(vers)
-		before := sc.greaterBefore(ranks)
-		n := 0
-		for j, c := range before {
-			n += c
-			if c > 0 {
-				a.store.markLate(int(l[j].idx), k.g)
-			}
-			// List the pairs ending at j while under the cap: scan back for
-			// the c earlier entries with a higher version.
-			for i := j - 1; c > 0 && i >= 0 && len(pairs) < MaxPairs; i-- {
-				if vers[i] > vers[j] {
-					c--
-					// A listed pair's messages are kept whole: outputs
-					// name them and find them by pointer.
-					pairs = append(pairs, Inversion{Group: k.g, Key: k.k, Early: a.promoteAt(int(l[i].idx)), Late: a.promoteAt(int(l[j].idx)), EarlyT: l[i].t, LateT: l[j].t})
-				}
-			}
+	for lo := 0; lo < len(dk.keys); {
+		// The next keys whose lists fit maxDoneEntries (one key at least).
+		batch := maxDoneEntries
+		if a.doneBatch > 0 {
+			batch = a.doneBatch
 		}
-		g := perGroup[k.g]
-		if n > 0 {
-			res.Inversions += n
-			res.KeysAffected++
-			g.Inversions += n
-			g.KeysAffected++
+		hi, n := lo+1, dk.counts[lo]
+		for hi < len(dk.keys) && n+dk.counts[hi] <= batch {
+			n += dk.counts[hi]
+			hi++
 		}
-		disp := maxDisplacement(ranks)
-		res.MaxDisplacement = max(res.MaxDisplacement, disp)
-		g.MaxDisplacement = max(g.MaxDisplacement, disp)
-		perGroup[k.g] = g
+		lists, wide := a.doneLists(dk, lo, hi)
+		for ki := lo; ki < hi; ki++ {
+			k := dk.keys[ki]
+			inv, disp := a.keyInversions(k, lists[ki-lo], wide, &sc, &pairs)
+			g := perGroup[k.g]
+			if inv > 0 {
+				res.Inversions += inv
+				res.KeysAffected++
+				g.Inversions += inv
+				g.KeysAffected++
+			}
+			res.MaxDisplacement = max(res.MaxDisplacement, disp)
+			g.MaxDisplacement = max(g.MaxDisplacement, disp)
+			perGroup[k.g] = g
+		}
+		lo = hi
 	}
 	return res, perGroup, pairs
+}
+
+// maxDoneEntries is how many first dones outOfOrder gathers at once
+// (16 MiB of entries): the keys are counted in batches that fit, a walk
+// over the messages each, so that a large history's count needs no list
+// of every message.
+const maxDoneEntries = 1 << 20
+
+// keyInversions counts one (group, key) list's inversions (l: its first
+// dones, in any order) and its largest displacement, marks its late
+// dones and lists its pairs while under MaxPairs.
+func (a *Analysis) keyInversions(k groupKey, l []doneEntry, wide map[int32]int, sc *orderScratch, pairs *[]Inversion) (inversions, displacement int) {
+	// (t, idx) is a total order: a message is once in its list.
+	slices.SortFunc(l, func(x, y doneEntry) int {
+		if c := cmp.Compare(x.t, y.t); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.idx, y.idx)
+	})
+	vers := sc.versions(l, wide)
+	ranks := sc.rank(vers)
+	before := sc.greaterBefore(ranks)
+	for j, c := range before {
+		inversions += c
+		if c > 0 {
+			a.store.markLate(int(l[j].idx), k.g)
+		}
+		// List the pairs ending at j while under the cap: scan back for
+		// the c earlier entries with a higher version.
+		for i := j - 1; c > 0 && i >= 0 && len(*pairs) < MaxPairs; i-- {
+			if vers[i] > vers[j] {
+				c--
+				// A listed pair's messages are kept whole: outputs name
+				// them and find them by pointer.
+				*pairs = append(*pairs, Inversion{Group: k.g, Key: k.k, Early: a.promoteAt(int(l[i].idx)), Late: a.promoteAt(int(l[j].idx)), EarlyT: l[i].t, LateT: l[j].t})
+			}
+		}
+	}
+	return inversions, maxDisplacement(ranks)
 }
 
 // groupKey is a (group, key) pair whose first dones are compared.
 type groupKey struct{ g, k string }
 
-// doneLists gathers the first done of each acked message per group into
-// one list per (group, key), keys in order of first appearance. The lists
-// share one array, filled in two passes (count, then place), so that no
-// list grows by appending. wide holds the versions past 32 bits, by
-// place (none in stansim's own runs).
-func (a *Analysis) doneLists() ([]groupKey, [][]doneEntry, map[int32]int) {
-	ids := map[groupKey]int{}
-	var keys []groupKey
-	var counts []int
-	keyOf := func(m *Message, d *Done) int {
-		k := groupKey{d.Group, m.Key}
-		id, ok := ids[k]
-		if !ok {
-			id = len(keys)
-			ids[k] = id
-			keys = append(keys, k)
-			counts = append(counts, 0)
-		}
-		return id
-	}
-	// The first pass also remembers each entry's key, in visiting order.
-	keyIDs := make([]int32, 0, a.NumMessages())
+// doneKeyCounts are the (group, key) pairs with first dones of acked
+// messages, in order of first appearance, numbered, with how many each
+// has.
+type doneKeyCounts struct {
+	keys   []groupKey
+	ids    map[groupKey]int
+	counts []int
+}
+
+// eachFirstDone calls f with every acked message's first done in each
+// group, with the message's place in publish order.
+func (a *Analysis) eachFirstDone(f func(i int, m *Message, d *Done)) {
+	i := -1
 	for m := range a.All() {
+		i++
 		if !m.Acked {
 			continue
 		}
 		for di := range m.Dones {
 			if firstInGroup(m.Dones, di) {
-				id := keyOf(m, &m.Dones[di])
-				counts[id]++
-				keyIDs = append(keyIDs, int32(id))
+				f(i, m, &m.Dones[di])
 			}
 		}
 	}
-	all := make([]doneEntry, len(keyIDs))
-	lists := make([][]doneEntry, len(keys))
+}
+
+// doneKeys counts the first dones of each (group, key).
+func (a *Analysis) doneKeys() doneKeyCounts {
+	dk := doneKeyCounts{ids: map[groupKey]int{}}
+	a.eachFirstDone(func(_ int, m *Message, d *Done) {
+		k := groupKey{d.Group, m.Key}
+		id, ok := dk.ids[k]
+		if !ok {
+			id = len(dk.keys)
+			dk.ids[k] = id
+			dk.keys = append(dk.keys, k)
+			dk.counts = append(dk.counts, 0)
+		}
+		dk.counts[id]++
+	})
+	return dk
+}
+
+// doneLists gathers the first dones of keys lo..hi-1 (doneKeys' numbers)
+// into one list each, lists[id-lo]. The lists share one array, sized from
+// the counts, so that none grows by appending. wide holds the versions
+// past 32 bits, by place (none in stansim's own runs).
+func (a *Analysis) doneLists(dk doneKeyCounts, lo, hi int) ([][]doneEntry, map[int32]int) {
+	total := 0
+	for _, c := range dk.counts[lo:hi] {
+		total += c
+	}
+	all := make([]doneEntry, total)
+	lists := make([][]doneEntry, hi-lo)
 	off := 0
-	for id, c := range counts {
+	for id, c := range dk.counts[lo:hi] {
 		lists[id] = all[off : off : off+c]
 		off += c
 	}
-	next, i := 0, -1
 	var wide map[int32]int
-	for m := range a.All() {
-		i++
-		if !m.Acked {
-			continue
+	a.eachFirstDone(func(i int, m *Message, d *Done) {
+		id := dk.ids[groupKey{d.Group, m.Key}]
+		if id < lo || id >= hi {
+			return
 		}
 		ver := int32(m.Ver)
 		if int(ver) != m.Ver || ver == wideVer {
@@ -138,15 +181,9 @@ func (a *Analysis) doneLists() ([]groupKey, [][]doneEntry, map[int32]int) {
 			}
 			ver, wide[int32(i)] = wideVer, m.Ver
 		}
-		for di, d := range m.Dones {
-			if firstInGroup(m.Dones, di) {
-				id := keyIDs[next]
-				next++
-				lists[id] = append(lists[id], doneEntry{t: d.T, idx: int32(i), ver: ver})
-			}
-		}
-	}
-	return keys, lists, wide
+		lists[id-lo] = append(lists[id-lo], doneEntry{t: d.T, idx: int32(i), ver: ver})
+	})
+	return lists, wide
 }
 
 // orderScratch holds the buffers one list's count needs, reused from list

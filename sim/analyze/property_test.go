@@ -124,6 +124,15 @@ func TestOutOfOrderBruteForce(t *testing.T) {
 		}
 		a := Analyze(l)
 		rc := bruteForce(decodeLines(t, b))
+		// Counted a few keys at a time, the analysis says the same.
+		batched := newBuilder()
+		batched.a.doneBatch = 1 + rng.IntN(40)
+		for i := range l.Events {
+			batched.add(&l.Events[i])
+		}
+		if g, w := describe(t, batched.finish(l)), describe(t, a); g != w {
+			t.Fatalf("counted in batches of %d, the analysis says\n%s\nat once\n%s", batched.a.doneBatch, g, w)
+		}
 		t.Run(fmt.Sprintf("%d-%dmsgs-%dkeys-%dgroups", iter, nMsgs, nKeys, nGroups), func(t *testing.T) {
 			checkRecount(t, a, rc)
 			checkInvariants(t, a)
