@@ -81,8 +81,7 @@ func TestJetStreamHandOff(t *testing.T) {
 					}
 					continue
 				}
-				sent := m.Deliveries[0].T
-				if err := simtest.Within("redelivery of "+m.String(), ns(dl.T-sent), ackWait-earlyRedeliv, ackWait+schedMargin); err != nil {
+				if err := simtest.AckWaitRedelivery("redelivery of "+m.String(), m.PublishT, m.Deliveries[0].T, dl.T, ackWait, earlyRedeliv, schedMargin); err != nil {
 					t.Error(err)
 				}
 			}

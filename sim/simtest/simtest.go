@@ -74,3 +74,19 @@ func Within(what string, got, lo, hi time.Duration) error {
 	}
 	return nil
 }
+
+// AckWaitRedelivery reports an error unless a redelivery at redelivered
+// (run nanoseconds) came when an AckWait of wait ran out. The server starts
+// AckWait when it sends the copy: after sentAfter (the publish) and before
+// the member recorded it (recorded), which on a loaded machine can be tens
+// of milliseconds later. So the redelivery lies between sentAfter+wait
+// (less early: a server may fire its timer that much before) and
+// recorded+wait+margin.
+func AckWaitRedelivery(what string, sentAfter, recorded, redelivered int64, wait, early, margin time.Duration) error {
+	lo, hi := time.Duration(redelivered-sentAfter), time.Duration(redelivered-recorded)
+	if lo < wait-early || hi > wait+margin {
+		return fmt.Errorf("%s %v after the publish and %v after the recorded delivery, want at least %v after the one and at most %v after the other",
+			what, lo, hi, wait-early, wait+margin)
+	}
+	return nil
+}
